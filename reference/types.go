@@ -1,0 +1,110 @@
+package reference
+
+// This file holds the types shared by the catalog (catalog.go), the misconceptions
+// (variants.go) and the generators (generate.go).
+
+// Kind is the shape of one argument of a catalog function.
+type Kind int
+
+const (
+	Scalar     Kind = iota // a float64
+	Integer                // an integer-valued number (t, k, steps)
+	Vector                 // []float64
+	Matrix                 // array of rows
+	IndexList              // []int, 0-based row indices
+	IndexLists             // [][]int, one index list per step
+	Object                 // a JSON object (problem, optimizer, schedule)
+)
+
+var kindNames = [...]string{"scalar", "integer", "vector", "matrix", "index list", "index lists", "object"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// Param describes one argument of a catalog function.
+type Param struct {
+	Name     string
+	Kind     Kind
+	Optional bool
+	Doc      string // a few words: "the label vector, 0/1"
+}
+
+// Func is one function of the assignment's catalog (DESIGN.md §2).
+type Func struct {
+	Name    string
+	Params  []Param
+	Result  string // the shape of the result in words: "scalar", "vector", "{w, m, v}", "{w, loss}", "label"
+	Formula string // one line a student can implement from: "mean of −y·log λ − (1−y)·log(1−λ)"
+
+	// Call computes the function on JSON-shaped arguments. The result is float64 (a scalar),
+	// []float64 (a vector), map[string]any of those (e.g. {"w": …, "m": …, "v": …};
+	// train's "w" is a [][]float64), or string (diagnose's label).
+	Call func(Args) (any, error)
+
+	// Loss and WRT are set on gradient functions: the catalog loss this is the gradient of,
+	// and the argument it differentiates with respect to ("lam" or "w").
+	Loss, WRT string
+
+	// State is set on optimizer step functions: the arguments that one step's result feeds
+	// into the next step (a result object's key of the same name; a non-object result is
+	// State[0]). Counter names an integer argument that advances by one per step ("t").
+	State   []string
+	Counter string
+}
+
+// Variant is a named wrong version of a catalog function: a mistake students make.
+type Variant struct {
+	Name     string // kebab-case, unique: "adam-no-bias-correction"
+	Func     string // the catalog function it replaces
+	Sentence string // one plain sentence for the student: "Your update matches Adam without bias correction: divide m and v by (1 − βᵗ)."
+	Call     func(Args) (any, error)
+}
+
+// Problem is a training objective in gonum's shapes, with mini-batch gradients.
+type Problem interface {
+	Func(w []float64) float64
+	Grad(grad, w []float64)
+	// BatchGrad stores in grad the mean gradient over the listed rows (all rows when batch is nil).
+	BatchGrad(grad, w []float64, batch []int)
+}
+
+// Optimizer is an update rule together with its state (velocity, moments).
+type Optimizer interface {
+	// Init sets the state to zero for d-dimensional weights.
+	Init(d int)
+	// Step updates w in place from gradient g with learning rate lr; k is the 0-based step number.
+	Step(w, g []float64, lr float64, k int)
+}
+
+// Schedule gives the learning rate of step k (0-based).
+type Schedule interface {
+	Rate(k int) float64
+}
+
+// Trajectory is what a training run produced: W[k] are the weights before step k
+// (W[0] = w₀, len(W) = steps+1) and Loss[k] the full-data loss at W[k].
+type Trajectory struct {
+	W    [][]float64
+	Loss []float64
+}
+
+// LabelledCurve is a training curve with the label diagnose must give it.
+type LabelledCurve struct {
+	Label string      // converged, slow, oscillating, diverging
+	Loss  []float64   // loss[0..N]
+	W     [][]float64 // the weights along the curve, or nil
+	Why   string      // how it was made, for feedback: "GD on 0.1w₁²+2w₂², α = 0.48"
+}
+
+// Diagnosis labels, in the order diagnose's rules try them.
+const (
+	Diverging   = "diverging"
+	Oscillating = "oscillating"
+	Converged   = "converged"
+	Slow        = "slow"
+)
+
+// The tolerance the grader uses when a rubric sets none: |got − want| ≤ DefaultAtol + DefaultRtol·|want|.
+const (
+	DefaultAtol = 1e-9
+	DefaultRtol = 1e-6
+)
