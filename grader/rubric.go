@@ -73,6 +73,9 @@ type Task struct {
 	Points    float64   `yaml:"points"`
 	Tolerance Tolerance `yaml:"tolerance"`
 	Checks    []Check   `yaml:"checks"`
+	// Misconceptions names the registered variants of Function whose hint this task may
+	// give (and that rubric lint demands the checks catch); empty means all of them.
+	Misconceptions []string `yaml:"misconceptions"`
 
 	Line int `yaml:"-"` // where the task starts in the file
 }

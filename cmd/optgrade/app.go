@@ -1,0 +1,92 @@
+//go:build lead
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/optgrade/optgrade/grader"
+)
+
+// Exit codes.
+const (
+	exitPass     = 0
+	exitFail     = 1
+	exitUsage    = 2
+	exitInternal = 3
+)
+
+// errChecksFailed ends a command whose report is already written: some check failed.
+var errChecksFailed = errors.New("some checks failed")
+
+// usageError is a mistake on the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// run runs the command line args, writing only to stdout and stderr, and returns the exit
+// code; tests call it in-process.
+func run(args []string, stdout, stderr io.Writer) int {
+	// An interrupt cancels the context: a batch stops taking submissions, keeps what it
+	// has written, and a second run resumes.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	app := newApp(stdout, stderr)
+	err := app.RunContext(ctx, args)
+	return exitCode(err, stderr)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitPass
+	case errors.Is(err, errChecksFailed):
+		return exitFail
+	case errors.Is(err, grader.ErrRubric):
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "optgrade:", err)
+		return exitUsage
+	}
+	fmt.Fprintln(stderr, "optgrade:", err)
+	return exitInternal
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:      "optgrade",
+		Usage:     "grade the Optimization assignment against its reference",
+		Writer:    stdout,
+		ErrWriter: stderr,
+		// urfave/cli must never exit by itself: run maps errors to exit codes.
+		ExitErrHandler:  func(*cli.Context, error) {},
+		HideHelpCommand: true,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError{err.Error()}
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usagef("unknown command %q (commands: check, grade, rubric, reference)", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
+		Commands: []*cli.Command{
+			checkCommand(),
+			gradeCommand(),
+			rubricCommand(),
+			referenceCommand(),
+		},
+	}
+}

@@ -1,0 +1,130 @@
+//go:build lead
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/optgrade/optgrade/grader"
+	"github.com/optgrade/optgrade/grader/report"
+)
+
+func checkCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "run the rubric's visible checks on one submission (for students and CI)",
+		ArgsUsage: "[DIR]",
+		Description: `Runs the submission in DIR (default: the current folder) against the rubric's
+visible checks and prints what passed, what failed, by how much and the likely mistake.
+Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric error,
+3 when the submission could not be graded at all (it would not start).`,
+		Flags: append(runFlags(), outputFlags()...),
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 1 {
+				return usagef("check takes one submission folder, got %d (use grade for several)", c.NArg())
+			}
+			dir := c.Args().First()
+			if dir == "" {
+				dir = "."
+			}
+			s, err := readRunFlags(c)
+			if err != nil {
+				return err
+			}
+			format, opts, err := readOutputFlags(c)
+			if err != nil {
+				return err
+			}
+			rubric, err := loadRubric(c, dir)
+			if err != nil {
+				return err
+			}
+			g, err := grader.New(rubric, false)
+			if err != nil {
+				return err
+			}
+			sub, runner, err := s.prepare(dir)
+			if err != nil {
+				return usagef("%v", err)
+			}
+			res := g.Grade(c.Context, runner, sub.Student, dir, s.submitted(sub, false))
+			explainStartError(res, s.python)
+			if err := format.Write(c.App.Writer, res, opts); err != nil {
+				return err
+			}
+			switch {
+			case res.Error != "":
+				return fmt.Errorf("could not grade %s: %s", dir, firstLine(res.Error))
+			case !res.Passed():
+				return errChecksFailed
+			}
+			return nil
+		},
+	}
+}
+
+// outputFlags select the report format.
+func outputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "report format: " + strings.Join(report.Names(), ", ")},
+		&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour the text report: auto (on a terminal, unless NO_COLOR is set), always, never"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show passing checks' details, the student's output and timings"},
+	}
+}
+
+func readOutputFlags(c *cli.Context) (report.Format, report.Options, error) {
+	name := c.String("format")
+	f, ok := report.Lookup(name)
+	if !ok {
+		return f, report.Options{}, usagef("unknown --format %q (formats: %s)", name, strings.Join(report.Names(), ", "))
+	}
+	opts := report.Options{Verbose: c.Bool("verbose")}
+	switch c.String("color") {
+	case "always":
+		opts.Color = true
+	case "never":
+	case "auto":
+		opts.Color = isTerminal(c.App.Writer) && os.Getenv("NO_COLOR") == ""
+	default:
+		return f, opts, usagef("--color must be auto, always or never, got %q", c.String("color"))
+	}
+	return f, opts, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// explainStartError adds what to do when a Python submission failed for want of numpy.
+func explainStartError(res *grader.Result, python string) {
+	if !strings.Contains(res.Error, "No module named 'numpy'") && !strings.Contains(res.Output, "No module named 'numpy'") {
+		return
+	}
+	hint := "numpy is missing from the Python interpreter that ran the submission"
+	if python != "" {
+		hint += " (" + python + ")"
+	}
+	hint += ": install it (Debian/Ubuntu: apt-get install python3-numpy) or choose another interpreter with --python or OPTGRADE_PYTHON."
+	if res.Error != "" {
+		res.Error += "\n" + hint
+	} else {
+		res.Output += "\n[optgrade] " + hint
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

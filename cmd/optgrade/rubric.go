@@ -1,0 +1,67 @@
+//go:build lead
+
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/optgrade/optgrade/grader"
+)
+
+func rubricCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "rubric",
+		Usage: "check rubrics (for instructors)",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "lint",
+				Usage:     "validate a rubric, prove the reference scores full marks, and list the misconceptions its checks would not catch",
+				ArgsUsage: "FILE",
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list every misconception with the points it loses"},
+				},
+				Action: func(c *cli.Context) error {
+					if c.NArg() != 1 {
+						return usagef("rubric lint takes one rubric file")
+					}
+					r, err := grader.LoadRubric(c.Args().First())
+					if err != nil {
+						return err
+					}
+					lint, err := grader.LintRubric(c.Context, r)
+					if err != nil {
+						return err
+					}
+					w := c.App.Writer
+					if c.Bool("verbose") {
+						tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+						fmt.Fprintf(tw, "task\tmisconception\tpoints lost\tfeedback names\n")
+						for _, v := range lint.Variants {
+							fmt.Fprintf(tw, "%s\t%s\t%g\t%s\n", v.Task, v.Variant, v.Lost, v.Named)
+						}
+						tw.Flush()
+					}
+					problems := lint.Problems()
+					for _, p := range problems {
+						fmt.Fprintf(w, "%s: %s\n", r.File, p)
+					}
+					caught := 0
+					for _, v := range lint.Variants {
+						if v.Caught {
+							caught++
+						}
+					}
+					fmt.Fprintf(w, "%s: reference %g/%g; %d of %d misconceptions caught; %d problems\n",
+						r.File, lint.Reference.Score, lint.Reference.MaxScore, caught, len(lint.Variants), len(problems))
+					if len(problems) > 0 {
+						return errChecksFailed
+					}
+					return nil
+				},
+			},
+		},
+	}
+}

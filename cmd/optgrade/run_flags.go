@@ -1,0 +1,126 @@
+//go:build lead
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/optgrade/optgrade/grader"
+	"github.com/optgrade/optgrade/grader/sandbox"
+)
+
+// runFlags are the flags of the commands that run submissions (check, grade).
+func runFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "rubric", Aliases: []string{"r"}, Usage: "the rubric `FILE` (default: $OPTGRADE_RUBRIC, else rubric.yaml in the submission folder)", EnvVars: []string{"OPTGRADE_RUBRIC"}},
+		&cli.StringFlag{Name: "python", Usage: "the Python interpreter for Python submissions (default: $OPTGRADE_PYTHON, else /usr/bin/python3, else python3 on PATH)", EnvVars: []string{"OPTGRADE_PYTHON"}},
+		&cli.DurationFlag{Name: "timeout", Value: 10 * time.Second, Usage: "how long one call may take before the submission is killed and restarted"},
+		&cli.StringFlag{Name: "submitted-at", Usage: "the submission time (RFC 3339) for the late penalty; default: the manifest's submitted_at, else the newest file's time (grade only)"},
+		&cli.BoolFlag{Name: "no-sandbox", Usage: "run submissions without bubblewrap (process group and resource limits still apply)"},
+	}
+}
+
+// runSettings are the decoded run flags.
+type runSettings struct {
+	python      string
+	timeout     time.Duration
+	submittedAt *time.Time
+	sandbox     sandbox.Config
+}
+
+func readRunFlags(c *cli.Context) (runSettings, error) {
+	s := runSettings{python: c.String("python"), timeout: c.Duration("timeout")}
+	if s.timeout <= 0 {
+		return s, usagef("--timeout must be positive, got %s", s.timeout)
+	}
+	if v := c.String("submitted-at"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return s, usagef("--submitted-at %q: want an RFC 3339 time such as 2026-12-02T15:30:00+01:00", v)
+		}
+		s.submittedAt = &t
+	}
+	s.sandbox.Disable = c.Bool("no-sandbox")
+	return s, nil
+}
+
+// loadRubric reads the --rubric file, or finds the rubric next to the submission.
+func loadRubric(c *cli.Context, dir string) (*grader.Rubric, error) {
+	path := c.String("rubric")
+	if path == "" {
+		for _, name := range []string{"rubric.yaml", "optgrade-rubric.yaml"} {
+			if p := filepath.Join(dir, name); fileExists(p) {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		return nil, usagef("no rubric: pass --rubric FILE (or set OPTGRADE_RUBRIC, or put rubric.yaml in %s)", dir)
+	}
+	return grader.LoadRubric(path)
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// prepare loads a submission folder and the runner that starts it.
+func (s runSettings) prepare(dir string) (*grader.Submission, grader.Runner, error) {
+	sub, err := grader.LoadSubmission(dir, grader.SubmissionOptions{Python: s.python})
+	if err != nil {
+		return nil, nil, err
+	}
+	return sub, &grader.ProcessRunner{
+		Dir:         sub.Dir,
+		Argv:        sub.Argv,
+		CallTimeout: s.timeout,
+		Sandbox:     s.sandbox,
+	}, nil
+}
+
+// submitted decides the submission time and says where it came from.
+func (s runSettings) submitted(sub *grader.Submission, fallbackMtime bool) grader.Submitted {
+	switch {
+	case s.submittedAt != nil:
+		return grader.Submitted{At: s.submittedAt, Source: "flag"}
+	case sub.SubmittedAt != nil:
+		return grader.Submitted{At: sub.SubmittedAt, Source: "manifest"}
+	case fallbackMtime:
+		if t, ok := newestFile(sub.Dir); ok {
+			return grader.Submitted{At: &t, Source: "mtime"}
+		}
+	}
+	return grader.Submitted{Source: "none"}
+}
+
+// newestFile is the modification time of the newest regular file under dir.
+func newestFile(dir string) (time.Time, bool) {
+	var newest time.Time
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && (d.Name() == "__pycache__" || d.Name() == ".git") {
+			return filepath.SkipDir
+		}
+		if info, err := d.Info(); err == nil && info.Mode().IsRegular() && info.ModTime().After(newest) {
+			newest = info.ModTime()
+		}
+		return nil
+	})
+	return newest, !newest.IsZero()
+}
+
+func describeWhen(w grader.Submitted) string {
+	if w.At == nil {
+		return "no submission time"
+	}
+	return fmt.Sprintf("submitted %s (from %s)", w.At.Format(time.RFC3339), w.Source)
+}

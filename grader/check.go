@@ -1,0 +1,302 @@
+//go:build lead
+
+package grader
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/optgrade/optgrade/reference"
+)
+
+// A checkKind is one kind of check: how to plan it once per rubric (the reference side,
+// shared by every submission of a batch) and how to run the plan against a submission.
+// Adding a kind is a file check_<kind>.go and a row in checkKinds.
+type checkKind struct {
+	Name string
+	Doc  string
+	// Fits reports whether the kind applies to a catalog function.
+	Fits func(fn reference.Func) bool
+	plan func(p *checkPlan) error
+	run  func(ctx context.Context, p *checkPlan, conn Conn) []outcome
+}
+
+// checkKinds is the table of check kinds; rubric validation, help text and docs read it.
+var checkKinds = []checkKind{
+	{Name: KindValue, Doc: "call with literal or generated arguments and compare with the reference",
+		Fits: func(reference.Func) bool { return true }, plan: planValue, run: runValue},
+	{Name: KindGradient, Doc: "as value, plus the gradient against central finite differences of the submission's own loss",
+		Fits: func(f reference.Func) bool { return f.Loss != "" }, plan: planValue, run: runGradient},
+	{Name: KindTrajectory, Doc: "drive a step function N steps, teacher-forced or free-running",
+		Fits: func(f reference.Func) bool { return len(f.State) > 0 }, plan: planTrajectory, run: runTrajectory},
+	{Name: KindConvergence, Doc: "run the submission's train loop and compare its final loss with the reference optimum",
+		Fits: func(f reference.Func) bool { return f.Name == "train" }, plan: planConvergence, run: runConvergence},
+	{Name: KindClassification, Doc: "diagnose training curves the reference generated and labelled",
+		Fits: func(f reference.Func) bool { return f.Name == "diagnose" }, plan: planClassification, run: runClassification},
+}
+
+// CheckKinds returns the names and one-line descriptions of the check kinds.
+func CheckKinds() [][2]string {
+	out := make([][2]string, len(checkKinds))
+	for i, k := range checkKinds {
+		out[i] = [2]string{k.Name, k.Doc}
+	}
+	return out
+}
+
+func lookupKind(name string) (*checkKind, bool) {
+	for i := range checkKinds {
+		if checkKinds[i].Name == name {
+			return &checkKinds[i], true
+		}
+	}
+	return nil, false
+}
+
+// checkPlan is a check with its reference side computed: the calls to make and the values
+// wanted. It is built once per rubric and shared, read-only, by every submission.
+type checkPlan struct {
+	task  *Task
+	check *Check
+	kind  *checkKind
+	fn    reference.Func
+	tol   Tol
+
+	calls  []Call
+	wants  []any
+	labels []string // one per call: "case 2", "step 3", …
+
+	// trajectory
+	start reference.Args
+	grads [][]float64
+	// convergence: the reference optimum's loss per case, and the problem to evaluate losses.
+	optLoss  []float64
+	problems []reference.Problem
+
+	variants []reference.Variant // the misconceptions this check may name
+
+	mu       sync.Mutex
+	variantV map[variantKey]variantOut // variant results on fixed calls, computed on demand
+}
+
+type variantKey struct {
+	call    int
+	variant string
+}
+
+type variantOut struct {
+	v   any
+	err error
+}
+
+// outcome is one case of a check: one call (or step, or curve) and its verdict.
+type outcome struct {
+	label string
+	call  Call
+	reply Reply
+	// fixed is the index into plan.calls when the call is the plan's own (so variant
+	// results can be cached); -1 when it depends on the submission (free-running).
+	fixed int
+	pass  bool
+	// msg explains a failure: what came back against what was wanted.
+	msg string
+	// valid is true when the reply is a result (not an error, fault or not-implemented)
+	// that can be compared with a misconception's.
+	valid bool
+}
+
+// variantResult evaluates a misconception on an outcome's call.
+func (p *checkPlan) variantResult(o *outcome, v reference.Variant) (any, error) {
+	if o.fixed < 0 {
+		return v.Call(o.call.Args.Clone())
+	}
+	k := variantKey{o.fixed, v.Name}
+	p.mu.Lock()
+	if p.variantV == nil {
+		p.variantV = map[variantKey]variantOut{}
+	}
+	r, ok := p.variantV[k]
+	p.mu.Unlock()
+	if ok {
+		return r.v, r.err
+	}
+	val, err := v.Call(o.call.Args.Clone())
+	p.mu.Lock()
+	p.variantV[k] = variantOut{val, err}
+	p.mu.Unlock()
+	return val, err
+}
+
+// replyOutcome fills an outcome's verdict from a reply compared with want.
+func (p *checkPlan) judge(o *outcome, want any, tol Tol) {
+	r := o.reply
+	switch {
+	case r.Fault != nil:
+		o.msg = fmt.Sprintf("%s: %v", p.callString(o.call), r.Fault)
+	case r.NotImplemented():
+		o.msg = fmt.Sprintf("%s: not implemented (%s)", o.call.Fn, clip(r.Err, 120))
+	case r.Err != "":
+		o.msg = fmt.Sprintf("%s raised %s", p.callString(o.call), clip(r.Err, 300))
+	default:
+		o.valid = true
+		m, ok := Compare(r.Result, want, tol)
+		o.pass = ok
+		if !ok {
+			o.msg = fmt.Sprintf("%s: %s (%s)", p.callString(o.call), m, tol)
+		}
+	}
+}
+
+// callString shows a call in one short line: adam_step(w=[1, 2], t=3, …).
+func (p *checkPlan) callString(c Call) string {
+	var parts []string
+	for _, k := range c.Args.Keys() {
+		parts = append(parts, k+"="+shortValue(c.Args[k]))
+	}
+	s := c.Fn + "(" + strings.Join(parts, ", ") + ")"
+	return clip(s, 160)
+}
+
+// runCheck runs one planned check against a submission and scores it.
+// faulted reports whether the submission hung, crashed or broke the protocol.
+func runCheck(ctx context.Context, p *checkPlan, conn Conn) (res CheckResult, faulted bool) {
+	res = CheckResult{
+		Name:       p.check.Name,
+		Kind:       p.check.Kind,
+		Visibility: p.check.Visibility,
+		MaxScore:   p.check.Points,
+	}
+	outs := p.kind.run(ctx, p, conn)
+	for _, o := range outs {
+		if o.reply.Fault != nil {
+			faulted = true
+		}
+	}
+	return p.score(res, outs), faulted
+}
+
+// score turns outcomes into a status, points, a message and a misconception.
+func (p *checkPlan) score(res CheckResult, outs []outcome) CheckResult {
+	res.Cases = len(outs)
+	var failed []*outcome
+	notImpl, faults := 0, 0
+	for i := range outs {
+		o := &outs[i]
+		if o.pass {
+			res.Passed++
+			continue
+		}
+		failed = append(failed, o)
+		if o.reply.NotImplemented() {
+			notImpl++
+		}
+		if o.reply.Fault != nil {
+			faults++
+		}
+	}
+	switch {
+	case res.Cases > 0 && res.Passed == res.Cases:
+		res.Status = Pass
+	case len(failed) > 0 && notImpl == len(failed) && res.Passed == 0:
+		res.Status = NotImplemented
+	case faults > 0 && res.Passed == 0:
+		res.Status = Error
+	case p.check.Scoring == Proportional && res.Passed > 0:
+		res.Status = Partial
+	default:
+		res.Status = Fail
+	}
+	if res.Cases == 0 {
+		res.Status = Error
+		res.Message = "the check has no cases"
+	}
+	switch {
+	case res.Status == Pass:
+		res.Score = p.check.Points
+	case p.check.Scoring == Proportional && res.Cases > 0:
+		res.Score = p.check.Points * float64(res.Passed) / float64(res.Cases)
+	}
+	if len(failed) == 0 {
+		return res
+	}
+	res.Message = failed[0].label + ": " + failed[0].msg
+	const maxDetails = 5
+	for i, o := range failed[1:] {
+		if i == maxDetails {
+			res.Details = append(res.Details, fmt.Sprintf("… and %d more failing cases", len(failed)-1-maxDetails))
+			break
+		}
+		res.Details = append(res.Details, o.label+": "+o.msg)
+	}
+	if v, ok := p.misconception(outs); ok {
+		res.Misconception = v.Name
+		res.Hint = v.Sentence
+	}
+	return res
+}
+
+// misconception finds a registered wrong variant that explains the submission: one whose
+// result matches the submission's on every case that returned a result, including at
+// least one failing case.
+func (p *checkPlan) misconception(outs []outcome) (reference.Variant, bool) {
+	anyFailedValid := false
+	for i := range outs {
+		if !outs[i].pass && outs[i].valid {
+			anyFailedValid = true
+		}
+	}
+	if !anyFailedValid {
+		return reference.Variant{}, false
+	}
+	tol := p.matchTol()
+next:
+	for _, v := range p.variants {
+		for i := range outs {
+			o := &outs[i]
+			if !o.valid || o.call.Fn != v.Func {
+				continue
+			}
+			want, err := p.variantResult(o, v)
+			if err != nil {
+				continue next
+			}
+			if _, ok := Compare(o.reply.Result, want, tol); !ok {
+				continue next
+			}
+		}
+		return v, true
+	}
+	return reference.Variant{}, false
+}
+
+// matchTol is the tolerance within which a submission "matches" a misconception: the
+// check's own, but never looser than a convergence check's would make it.
+func (p *checkPlan) matchTol() Tol {
+	t := p.tol
+	if t.Atol > 1e-6 {
+		t.Atol = 1e-6
+	}
+	if t.Rtol > 1e-4 {
+		t.Rtol = 1e-4
+	}
+	return t
+}
+
+// variantsFor returns the misconceptions a task allows for its function.
+func variantsFor(t *Task) []reference.Variant {
+	all := reference.VariantsOf(t.Function)
+	if len(t.Misconceptions) == 0 {
+		return all
+	}
+	var out []reference.Variant
+	for _, v := range all {
+		for _, name := range t.Misconceptions {
+			if v.Name == name {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}

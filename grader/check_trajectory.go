@@ -1,0 +1,127 @@
+//go:build lead
+
+package grader
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/optgrade/optgrade/reference"
+)
+
+// planTrajectory computes the reference trajectory of a step function: the first step's
+// arguments and per-step gradients come from the rubric (start) or the generator, and
+// each later step starts from the reference's previous result.
+func planTrajectory(p *checkPlan) error {
+	c := p.check
+	seed, dim := int64(0), 0
+	if c.Generate != nil {
+		seed, dim = c.Generate.Seed, c.Generate.Dim
+	}
+	start, grads, err := reference.TrajectoryInputs(p.fn.Name, seed, c.Steps, dim)
+	if err != nil {
+		return fmt.Errorf("trajectory inputs: %w", err)
+	}
+	if c.Start != nil {
+		for k, v := range c.Start {
+			start[k] = v
+		}
+		r := start.Reader()
+		w := r.Vec("w")
+		if r.Err() != nil {
+			return r.Err()
+		}
+		if len(grads) > 0 && len(grads[0]) != len(w) {
+			grads, err = trajectoryGrads(p.fn.Name, seed, c.Steps, len(w))
+			if err != nil {
+				return err
+			}
+		}
+	}
+	p.start, p.grads = start, grads
+	state := start
+	for k := 0; k < c.Steps; k++ {
+		a := stepArgs(p.fn, state, start, grads, k)
+		want, err := reference.Call(p.fn.Name, a.Clone())
+		if err != nil {
+			return fmt.Errorf("step %d: the reference rejects the arguments: %w", k+1, err)
+		}
+		p.calls = append(p.calls, Call{Fn: p.fn.Name, Args: a})
+		p.wants = append(p.wants, want)
+		p.labels = append(p.labels, fmt.Sprintf("step %d", k+1))
+		state = nextState(p.fn, a, want)
+	}
+	return nil
+}
+
+// trajectoryGrads regenerates the per-step gradients for a literal start of another dimension.
+func trajectoryGrads(fn string, seed int64, steps, dim int) ([][]float64, error) {
+	_, grads, err := reference.TrajectoryInputs(fn, seed, steps, dim)
+	return grads, err
+}
+
+// stepArgs builds step k's arguments: the hyper-parameters of start, the state from
+// state, the step counter advanced by k, and gradient grads[k].
+func stepArgs(fn reference.Func, state, start reference.Args, grads [][]float64, k int) reference.Args {
+	a := start.Clone()
+	for _, name := range fn.State {
+		a[name] = state[name]
+	}
+	if fn.Counter != "" {
+		r := start.Reader()
+		a[fn.Counter] = float64(r.Int(fn.Counter) + k)
+	}
+	a["g"] = grads[k]
+	return a
+}
+
+// nextState takes the state arguments of the next step from a step's result.
+func nextState(fn reference.Func, args reference.Args, result any) reference.Args {
+	next := args.Clone()
+	if m, ok := result.(map[string]any); ok {
+		for _, name := range fn.State {
+			next[name] = m[name]
+		}
+	} else {
+		next[fn.State[0]] = result
+	}
+	return next
+}
+
+// runTrajectory drives the submission's step function through the plan's steps.
+func runTrajectory(ctx context.Context, p *checkPlan, conn Conn) []outcome {
+	if p.check.Mode == FreeRunning {
+		return runFreeRunning(ctx, p, conn)
+	}
+	// Teacher-forced: every step starts from the reference state, so the steps are
+	// independent calls, sent in one pipelined batch; every bad step is reported.
+	return runValue(ctx, p, conn)
+}
+
+// runFreeRunning feeds each of the submission's results into its next step and stops at
+// the first step out of tolerance, saying which part of the state went wrong.
+func runFreeRunning(ctx context.Context, p *checkPlan, conn Conn) []outcome {
+	outs := make([]outcome, len(p.calls))
+	state := p.start
+	for k := range p.calls {
+		a := stepArgs(p.fn, state, p.start, p.grads, k)
+		o := &outs[k]
+		*o = outcome{label: p.labels[k], call: Call{Fn: p.fn.Name, Args: a}, fixed: -1}
+		if k == 0 {
+			o.fixed = 0
+		}
+		o.reply = conn.Do(ctx, []Call{o.call})[0]
+		p.judge(o, p.wants[k], p.tol)
+		if !o.pass {
+			if o.valid && k > 0 {
+				o.msg += " — your earlier steps were within tolerance; this is the first one that is not"
+			}
+			for j := k + 1; j < len(outs); j++ {
+				outs[j] = outcome{label: p.labels[j], call: p.calls[j], fixed: j, msg: "not run: an earlier step failed"}
+			}
+			return outs
+		}
+		state = nextState(p.fn, a, o.reply.Result)
+	}
+	return outs
+}

@@ -1,0 +1,261 @@
+package grader
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/optgrade/optgrade/reference"
+)
+
+// Tol is the element-wise tolerance |got − want| ≤ Atol + Rtol·|want|.
+type Tol struct{ Atol, Rtol float64 }
+
+func (t Tol) String() string {
+	return fmt.Sprintf("atol %s, rtol %s", fmtNum(t.Atol), fmtNum(t.Rtol))
+}
+
+// Close reports whether got is within t of want. NaN never is; an infinity only equals the
+// same infinity.
+func (t Tol) Close(got, want float64) bool {
+	if math.IsNaN(got) || math.IsNaN(want) {
+		return false
+	}
+	if math.IsInf(want, 0) || math.IsInf(got, 0) {
+		return got == want
+	}
+	return math.Abs(got-want) <= t.Atol+t.Rtol*math.Abs(want)
+}
+
+// Mismatch says where and how a result differs from what was wanted.
+type Mismatch struct {
+	Path string // "w[3]", "loss[7]", "" for a scalar
+	Got  string // the student's value there, formatted
+	Want string
+	// Why is set when the difference is not a number out of tolerance:
+	// "wrong shape: 3 elements, want 4", "null where a number is wanted", …
+	Why string
+}
+
+func (m Mismatch) String() string {
+	where := m.Path
+	if where == "" {
+		where = "result"
+	}
+	if m.Why != "" {
+		return where + ": " + m.Why
+	}
+	return fmt.Sprintf("%s = %s, want %s", where, m.Got, m.Want)
+}
+
+// Compare compares a result (as decoded from JSON, or as the reference's Go values) with
+// what was wanted, element by element. It returns the first mismatch in reading order.
+func Compare(got, want any, tol Tol) (Mismatch, bool) {
+	return compareAt("", got, want, tol)
+}
+
+func compareAt(path string, got, want any, tol Tol) (Mismatch, bool) {
+	switch w := want.(type) {
+	case float64:
+		g, ok := asNumber(got)
+		if !ok {
+			return Mismatch{Path: path, Why: fmt.Sprintf("%s where a number is wanted (want %s)", describe(got), fmtNum(w))}, false
+		}
+		if !tol.Close(g, w) {
+			return Mismatch{Path: path, Got: fmtNum(g), Want: fmtNum(w)}, false
+		}
+		return Mismatch{}, true
+	case string:
+		g, ok := got.(string)
+		if !ok {
+			return Mismatch{Path: path, Why: fmt.Sprintf("%s where the label %q is wanted", describe(got), w)}, false
+		}
+		if g != w {
+			return Mismatch{Path: path, Got: strconv.Quote(g), Want: strconv.Quote(w)}, false
+		}
+		return Mismatch{}, true
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return Mismatch{Path: path, Why: fmt.Sprintf("%s where an object with keys %s is wanted", describe(got), strings.Join(sortedKeys(w), ", "))}, false
+		}
+		for _, k := range sortedKeys(w) {
+			gv, present := g[k]
+			if !present {
+				return Mismatch{Path: joinPath(path, k), Why: "missing from the result object"}, false
+			}
+			if m, ok := compareAt(joinPath(path, k), gv, w[k], tol); !ok {
+				return m, false
+			}
+		}
+		return Mismatch{}, true
+	}
+	wl, ok := asList(want)
+	if !ok {
+		return Mismatch{Path: path, Why: fmt.Sprintf("cannot compare with a reference value of type %T", want)}, false
+	}
+	gl, ok := asList(got)
+	if !ok {
+		return Mismatch{Path: path, Why: fmt.Sprintf("%s where an array of %d is wanted", describe(got), len(wl))}, false
+	}
+	if len(gl) != len(wl) {
+		return Mismatch{Path: path, Why: fmt.Sprintf("wrong shape: %d elements, want %d", len(gl), len(wl))}, false
+	}
+	for i := range wl {
+		if m, ok := compareAt(fmt.Sprintf("%s[%d]", path, i), gl[i], wl[i], tol); !ok {
+			return m, false
+		}
+	}
+	return Mismatch{}, true
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// asNumber accepts a float64 (what the wire decoder and the reference produce).
+func asNumber(v any) (float64, bool) {
+	switch v := v.(type) {
+	case float64:
+		return v, true
+	case int:
+		return float64(v), true
+	}
+	return 0, false
+}
+
+// asList views the array shapes of decoded JSON and of the reference's Go values alike.
+func asList(v any) ([]any, bool) {
+	switch v := v.(type) {
+	case []any:
+		return v, true
+	case []float64:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = x
+		}
+		return out, true
+	case [][]float64:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = x
+		}
+		return out, true
+	case []string:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = x
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// describe names a value's kind for messages.
+func describe(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case float64:
+		return "the number " + fmtNum(v)
+	case string:
+		return "the string " + strconv.Quote(clip(v, 40))
+	case bool:
+		return fmt.Sprintf("the boolean %v", v)
+	case map[string]any:
+		return "an object with keys " + strings.Join(sortedKeys(v), ", ")
+	}
+	if l, ok := asList(v); ok {
+		return fmt.Sprintf("an array of %d", len(l))
+	}
+	return fmt.Sprintf("a %T", v)
+}
+
+// fmtNum formats a number compactly but with enough digits to see a difference.
+func fmtNum(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "NaN"
+	case math.IsInf(x, 1):
+		return "Infinity"
+	case math.IsInf(x, -1):
+		return "-Infinity"
+	}
+	return strconv.FormatFloat(x, 'g', 10, 64)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// shortValue formats an argument or result value for one line of feedback: arrays show
+// their first elements and their length.
+func shortValue(v any) string {
+	switch v := v.(type) {
+	case float64:
+		return fmtNum(v)
+	case int:
+		return strconv.Itoa(v)
+	case string:
+		return strconv.Quote(clip(v, 30))
+	case nil:
+		return "null"
+	case map[string]any:
+		var parts []string
+		for _, k := range sortedKeys(v) {
+			parts = append(parts, k+": "+shortValue(v[k]))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	switch v := v.(type) {
+	case []int:
+		l := make([]any, len(v))
+		for i, x := range v {
+			l[i] = float64(x)
+		}
+		return shortList(l)
+	case [][]int:
+		l := make([]any, len(v))
+		for i, x := range v {
+			l[i] = x
+		}
+		return shortList(l)
+	case reference.Args:
+		return shortValue(map[string]any(v))
+	}
+	if l, ok := asList(v); ok {
+		return shortList(l)
+	}
+	return fmt.Sprint(v)
+}
+
+func shortList(l []any) string {
+	const show = 3
+	var parts []string
+	for i, x := range l {
+		if i == show {
+			parts = append(parts, fmt.Sprintf("… (%d)", len(l)))
+			break
+		}
+		parts = append(parts, shortValue(x))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}

@@ -1,0 +1,182 @@
+//go:build lead
+
+package grader
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/optgrade/optgrade/reference"
+)
+
+// Grader grades submissions against one rubric. Its reference side (every value a check
+// wants) is computed once by New and shared by all submissions; a Grader is safe for
+// concurrent use by several goroutines, each grading its own submission.
+type Grader struct {
+	rubric *Rubric
+	all    bool
+	plans  [][]*checkPlan // per task, per check; nil where the check is not selected
+}
+
+// New plans every check of r. With all false only visible checks run (what a student's
+// `optgrade check` may see); with all true every check runs (a TA's `optgrade grade`).
+func New(r *Rubric, all bool) (*Grader, error) {
+	g := &Grader{rubric: r, all: all, plans: make([][]*checkPlan, len(r.Tasks))}
+	var errs RubricErrors
+	for i := range r.Tasks {
+		t := &r.Tasks[i]
+		fn, ok := reference.Lookup(t.Function)
+		if !ok {
+			errs = append(errs, RubricError{File: r.File, Line: t.Line, Msg: fmt.Sprintf("task %q: unknown function %q", t.ID, t.Function)})
+			continue
+		}
+		variants := variantsFor(t)
+		g.plans[i] = make([]*checkPlan, len(t.Checks))
+		for j := range t.Checks {
+			c := &t.Checks[j]
+			if !all && c.Visibility != Visible {
+				continue
+			}
+			kind, ok := lookupKind(c.Kind)
+			if !ok {
+				errs = append(errs, RubricError{File: r.File, Line: c.Line, Msg: fmt.Sprintf("task %q, check %q: unknown kind %q", t.ID, c.Name, c.Kind)})
+				continue
+			}
+			atol, rtol := r.Tol(t, c)
+			p := &checkPlan{task: t, check: c, kind: kind, fn: fn, tol: Tol{atol, rtol}, variants: variants}
+			if err := kind.plan(p); err != nil {
+				errs = append(errs, RubricError{File: r.File, Line: c.Line, Msg: fmt.Sprintf("task %q, check %q: %v", t.ID, c.Name, err)})
+				continue
+			}
+			g.plans[i][j] = p
+		}
+	}
+	if len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
+	return g, nil
+}
+
+// Rubric returns the rubric the grader grades against.
+func (g *Grader) Rubric() *Rubric { return g.rubric }
+
+// Submitted is when a submission was handed in, and how that was learnt: "flag" (given on
+// the command line), "manifest" (its optgrade.yaml), "mtime" (its newest file) or "none".
+type Submitted struct {
+	At     *time.Time
+	Source string
+}
+
+// Grade runs every selected check against the submission run starts. A submission that
+// cannot be started is a result too (Error set, every check scored 0), never a Go error.
+func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, when Submitted) *Result {
+	begin := time.Now()
+	res := &Result{
+		Version:           ResultVersion,
+		Assignment:        g.rubric.Assignment,
+		Student:           student,
+		Submission:        dir,
+		SubmittedAt:       when.At,
+		SubmittedAtSource: when.Source,
+		Visibility:        "visible",
+	}
+	if g.all {
+		res.Visibility = "all"
+	}
+	if res.SubmittedAtSource == "" {
+		res.SubmittedAtSource = "none"
+	}
+	conn, err := run.Start(ctx)
+	if err != nil {
+		res.Error = err.Error()
+	}
+	implemented := map[string]bool{}
+	if conn != nil {
+		for _, f := range conn.Functions() {
+			implemented[f] = true
+		}
+	}
+	for i := range g.rubric.Tasks {
+		skip := ""
+		switch {
+		case conn == nil:
+			skip = "not run: the submission could not be started"
+		case !implemented[g.rubric.Tasks[i].Function]:
+			skip = fmt.Sprintf("%s is not in the functions your submission's hello lists", g.rubric.Tasks[i].Function)
+		}
+		tr := g.gradeTask(ctx, i, conn, skip)
+		res.Tasks = append(res.Tasks, tr)
+		res.MaxScore += tr.MaxScore
+		res.RawScore += tr.Score
+	}
+	if conn != nil {
+		res.Output = conn.Output()
+		conn.Close()
+	}
+	res.RawScore = roundPoints(res.RawScore)
+	res.Score = res.RawScore
+	if when.At != nil {
+		res.LatePenalty, res.LateDays = g.rubric.latePenalty(res.RawScore, *when.At)
+		res.Score = roundPoints(res.RawScore - res.LatePenalty)
+	}
+	res.Elapsed = time.Since(begin).Seconds()
+	return res
+}
+
+// gradeTask runs task i's selected checks; a non-empty skip says why none can run.
+func (g *Grader) gradeTask(ctx context.Context, i int, conn Conn, skip string) TaskResult {
+	t := &g.rubric.Tasks[i]
+	tr := TaskResult{ID: t.ID, Title: t.Title, Function: t.Function}
+	for j, p := range g.plans[i] {
+		if p == nil {
+			continue
+		}
+		c := &t.Checks[j]
+		tr.MaxScore += c.Points
+		if skip != "" {
+			status := Error
+			if conn != nil {
+				status = NotImplemented
+			}
+			tr.Checks = append(tr.Checks, CheckResult{Name: c.Name, Kind: c.Kind, Visibility: c.Visibility, Status: status, MaxScore: c.Points, Message: skip})
+			continue
+		}
+		cr, faulted := runCheck(ctx, p, conn)
+		tr.Checks = append(tr.Checks, cr)
+		tr.Score += cr.Score
+		if faulted {
+			// A hang or a crash costs this task's remaining checks, not the next task's:
+			// the process runner has killed it and starts a new one on the next call.
+			skip = "not run: the submission hung or crashed earlier in this task"
+			conn = nil
+		}
+	}
+	tr.Score = roundPoints(tr.Score)
+	return tr
+}
+
+// latePenalty is the points taken off a raw score submitted at at: PerDay percent for
+// each day or part of a day past the deadline plus grace, at most Cap percent.
+func (r *Rubric) latePenalty(raw float64, at time.Time) (float64, int) {
+	if r.Deadline == nil || r.Late.PerDay == 0 {
+		return 0, 0
+	}
+	late := at.Sub(r.Deadline.Add(r.Late.Grace.Duration))
+	if late <= 0 {
+		return 0, 0
+	}
+	days := int(math.Ceil(late.Hours() / 24))
+	pct := r.Late.PerDay * float64(days)
+	limit := r.Late.Cap
+	if limit == 0 {
+		limit = 100
+	}
+	pct = math.Min(pct, limit)
+	return roundPoints(raw * pct / 100), days
+}
+
+// roundPoints rounds to 1e-6 points, so that sums of fractions print cleanly.
+func roundPoints(x float64) float64 { return math.Round(x*1e6) / 1e6 }

@@ -1,0 +1,223 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/optgrade/optgrade/grader"
+)
+
+// ANSI escape sequences of the text format, used only when Options.Color is set.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+)
+
+// Text writes r as the terminal report: a line per task with its status and points; under
+// each failed check its message, further failing cases (capped) and the likely mistake;
+// checks not attempted in one line per task; then the student's own output (when a check
+// failed, or with o.Verbose), the late penalty and the total score.
+//
+//	PART  adam      Adam (adam_step)   3.0/10.0
+//	  FAIL adam / free-running: step 1: w[0] = 0.9990000, want 0.9900000 (rtol 1e-6)
+//	       Your update matches Adam without bias correction: divide m and v by (1 − βᵗ).
+//
+// Colours (ANSI) are used only when o.Color is set.
+func Text(w io.Writer, r *grader.Result, o Options) error {
+	t := textWriter{color: o.Color}
+	t.header(r)
+	t.tasks(r, o.Verbose)
+	t.footer(r, o.Verbose)
+	_, err := io.WriteString(w, t.b.String())
+	return err
+}
+
+type textWriter struct {
+	b     strings.Builder
+	color bool
+}
+
+// paint wraps s in an ANSI style when colour is on.
+func (t *textWriter) paint(style, s string) string {
+	if !t.color || s == "" {
+		return s
+	}
+	return style + s + ansiReset
+}
+
+func (t *textWriter) line(format string, args ...any) {
+	fmt.Fprintf(&t.b, format, args...)
+	t.b.WriteByte('\n')
+}
+
+// block writes a possibly multi-line text from the submission or the rubric, made
+// printable and painted in style (if any), the first line after prefix and the others
+// after indent.
+func (t *textWriter) block(prefix, indent, style, s string) {
+	for i, l := range lines(printable(s)) {
+		if style != "" {
+			l = t.paint(style, l)
+		}
+		if i == 0 {
+			t.line("%s%s", prefix, l)
+		} else {
+			t.line("%s%s", indent, l)
+		}
+	}
+}
+
+func (t *textWriter) statusWord(s string) string {
+	switch s {
+	case "PASS", "ok":
+		return t.paint(ansiGreen, s)
+	case "PART", "TODO":
+		return t.paint(ansiYellow, s)
+	default:
+		return t.paint(ansiRed, s)
+	}
+}
+
+func (t *textWriter) header(r *grader.Result) {
+	if r.Assignment != "" {
+		t.line("%s", t.paint(ansiBold, printable(r.Assignment)))
+	}
+	if r.Student != "" {
+		t.line("Student: %s", printable(r.Student))
+	}
+	if r.Error != "" {
+		t.block(t.paint(ansiRed, "ERROR")+" could not grade: ", "      ", "", r.Error)
+	}
+	if t.b.Len() > 0 {
+		t.line("")
+	}
+}
+
+// taskLabel is "Title (function)", or whichever of the two is set.
+func taskLabel(task *grader.TaskResult) string {
+	switch {
+	case task.Title != "" && task.Function != "":
+		return task.Title + " (" + task.Function + ")"
+	case task.Title != "":
+		return task.Title
+	default:
+		return task.Function
+	}
+}
+
+func pad(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return s + strings.Repeat(" ", n-k)
+	}
+	return s
+}
+
+func (t *textWriter) tasks(r *grader.Result, verbose bool) {
+	idW, labelW, ptsW := 0, 0, 0
+	for i := range r.Tasks {
+		task := &r.Tasks[i]
+		idW = max(idW, utf8.RuneCountInString(printable(task.ID)))
+		labelW = max(labelW, utf8.RuneCountInString(printable(taskLabel(task))))
+		ptsW = max(ptsW, len(points1(task.Score)+"/"+points1(task.MaxScore)))
+	}
+	for i := range r.Tasks {
+		task := &r.Tasks[i]
+		pts := points1(task.Score) + "/" + points1(task.MaxScore)
+		t.line("%s  %s  %s  %s%s", t.statusWord(taskStatus(task)),
+			pad(printable(task.ID), idW), pad(printable(taskLabel(task)), labelW),
+			strings.Repeat(" ", ptsW-len(pts)), pts)
+		var todo []string
+		for j := range task.Checks {
+			c := &task.Checks[j]
+			switch c.Status {
+			case grader.NotImplemented:
+				todo = append(todo, c.Name)
+			case grader.Pass:
+				if verbose {
+					t.line("  %s   %s%s", t.statusWord("ok"), printable(checkName(task, c)), caseCount(c))
+				}
+			default:
+				t.check(task, c)
+			}
+		}
+		switch {
+		case len(todo) == 0:
+		case len(todo) == len(task.Checks):
+			t.line("  %s", t.paint(ansiYellow, "not attempted"))
+		default:
+			t.line("  %s: %s", t.paint(ansiYellow, "not attempted"), printable(strings.Join(todo, ", ")))
+		}
+	}
+}
+
+// caseCount is " (7/10)" for a check of several cases, "" otherwise.
+func caseCount(c *grader.CheckResult) string {
+	if c.Cases <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d/%d)", c.Passed, c.Cases)
+}
+
+// check writes a check that did not pass: its message, its further failing cases (at most
+// maxDetails) and its hint.
+func (t *textWriter) check(task *grader.TaskResult, c *grader.CheckResult) {
+	const indent = "       "
+	word := checkWord(c.Status)
+	name := checkName(task, c)
+	if c.Status == grader.Partial {
+		name += caseCount(c)
+	}
+	msg := c.Message
+	if msg == "" {
+		msg = string(c.Status)
+	}
+	t.block("  "+t.statusWord(word)+" "+printable(name)+": ", indent, "", msg)
+	details, more := capLines(c.Details, maxDetails)
+	for _, d := range details {
+		t.block(indent, indent+"  ", "", d)
+	}
+	if more > 0 {
+		t.line("%s… and %d more", indent, more)
+	}
+	if c.Hint != "" {
+		t.block(indent, indent, ansiYellow, c.Hint)
+	}
+}
+
+func (t *textWriter) footer(r *grader.Result, verbose bool) {
+	if r.Output != "" && (verbose || !r.Passed()) {
+		ls := lines(printable(r.Output))
+		kept, more := capLines(ls, maxOutputLines)
+		t.line("")
+		if len(ls) == 1 {
+			t.line("Your program's output (1 line):")
+		} else {
+			t.line("Your program's output (%d lines):", len(ls))
+		}
+		for _, l := range kept {
+			t.line("    %s", l)
+		}
+		if more > 0 {
+			t.line("    … and %d more lines", more)
+		}
+	}
+	t.line("")
+	if r.Visibility == "visible" {
+		t.line("Public checks only: hidden checks run when the assignment is graded.")
+	}
+	if l := lateLine(r); l != "" {
+		t.line("%s", t.paint(ansiYellow, l))
+	}
+	if verbose {
+		t.line("Graded in %.1f s.", r.Elapsed)
+	}
+	score := "Score: " + points(r.Score, 2) + "/" + points(r.MaxScore, 2)
+	if r.LatePenalty != 0 {
+		score += " (" + points(r.RawScore, 2) + " before the late penalty)"
+	}
+	t.line("%s", t.paint(ansiBold, score))
+}

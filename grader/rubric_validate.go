@@ -1,0 +1,373 @@
+package grader
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/optgrade/optgrade/reference"
+)
+
+// This file checks a decoded rubric against the reference catalog: every task names a
+// catalog function, its misconceptions are variants of that function, each check's kind fits
+// the function, and every input the checks would send — literal cases, generated inputs,
+// trajectory starts — is accepted by the reference itself (reference.Call, Generate,
+// TrajectoryInputs), so that a rubric that loads can be graded.
+
+// rubricArgInError finds the argument an error of the reference names (`argument "lam": …`).
+var rubricArgInError = regexp.MustCompile(`argument "([^"]+)"`)
+
+// checkCatalog records every catalog problem of r; src holds the positions.
+func (d *rubricDecoder) checkCatalog(r *Rubric, src *rubricSrc) {
+	for i := range r.Tasks {
+		if i >= len(src.tasks) {
+			break
+		}
+		d.checkTask(&r.Tasks[i], src.tasks[i])
+	}
+}
+
+// rubricCatalogNames returns the names of the catalog functions for which keep holds.
+func rubricCatalogNames(keep func(reference.Func) bool) []string {
+	var names []string
+	for _, f := range reference.Catalog() {
+		if keep == nil || keep(f) {
+			names = append(names, f.Name)
+		}
+	}
+	return names
+}
+
+func (d *rubricDecoder) checkTask(t *Task, ts *rubricTaskSrc) {
+	if t.Function == "" {
+		return
+	}
+	fn, ok := reference.Lookup(t.Function)
+	if !ok {
+		names := rubricCatalogNames(nil)
+		hint := rubricSuggest(t.Function, names)
+		if hint == "" {
+			hint = " (the catalog has " + strings.Join(names, ", ") + ")"
+		}
+		d.errorf(rubricResolve(ts.m.at("function")), ts.ctx, "function: unknown function %q%s", t.Function, hint)
+		return
+	}
+
+	var variants []string
+	for _, v := range reference.VariantsOf(fn.Name) {
+		variants = append(variants, v.Name)
+	}
+	for i, name := range t.Misconceptions {
+		n := ts.misconceptions[i]
+		if v, ok := reference.LookupVariant(name); ok {
+			if v.Func != fn.Name {
+				d.errorf(n, ts.ctx, "misconception %q is a variant of %s, not of %s", name, v.Func, fn.Name)
+			}
+			continue
+		}
+		switch hint := rubricSuggest(name, variants); {
+		case len(variants) == 0:
+			d.errorf(n, ts.ctx, "unknown misconception %q: %s has no registered variants", name, fn.Name)
+		case hint != "":
+			d.errorf(n, ts.ctx, "unknown misconception %q%s", name, hint)
+		default:
+			d.errorf(n, ts.ctx, "unknown misconception %q (%s's are %s)", name, fn.Name, strings.Join(variants, ", "))
+		}
+	}
+
+	for j := range t.Checks {
+		if j < len(ts.checks) {
+			d.checkCheck(fn, &t.Checks[j], ts.checks[j])
+		}
+	}
+}
+
+// checkCheck checks that c's kind fits fn and that the reference accepts c's inputs.
+func (d *rubricDecoder) checkCheck(fn reference.Func, c *Check, cs *rubricCheckSrc) {
+	if c.Kind == "" {
+		return
+	}
+	if why := rubricKindFits(fn, c.Kind); why != "" {
+		d.errorf(rubricResolve(cs.m.at("kind")), cs.ctx, "kind: %s", why)
+		return
+	}
+	if !cs.kindOK {
+		return
+	}
+
+	for k := range c.Cases {
+		if k < len(cs.cases) && cs.cases[k].ok {
+			d.checkCase(fn, c, c.Cases[k].Args, cs.cases[k])
+		}
+	}
+
+	switch c.Kind {
+	case KindValue, KindGradient, KindConvergence, KindClassification:
+		if g := c.Generate; g != nil && g.Count > 0 {
+			if _, err := rubricGenerate(fn.Name, g.Seed, g.Count, g.Dim); err != nil {
+				d.errorf(rubricResolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate inputs: %v", err)
+			}
+		}
+	case KindTrajectory:
+		d.checkTrajectory(fn, c, cs)
+	}
+}
+
+// rubricKindFits returns why kind does not fit fn, or "".
+func rubricKindFits(fn reference.Func, kind string) string {
+	var ok bool
+	var want string
+	switch kind {
+	case KindValue:
+		return ""
+	case KindGradient:
+		ok = fn.Loss != ""
+		want = "a gradient function (" + strings.Join(rubricCatalogNames(func(f reference.Func) bool { return f.Loss != "" }), ", ") + ")"
+	case KindTrajectory:
+		ok = len(fn.State) > 0
+		want = "a step function (" + strings.Join(rubricCatalogNames(func(f reference.Func) bool { return len(f.State) > 0 }), ", ") + ")"
+	case KindConvergence:
+		ok, want = fn.Name == "train", "train"
+	case KindClassification:
+		ok, want = fn.Name == "diagnose", "diagnose"
+	}
+	if ok {
+		return ""
+	}
+	return fmt.Sprintf("a %s check needs %s, not %s; use kind value", kind, want, fn.Name)
+}
+
+// checkCase checks one literal case: names, kinds, then the reference itself.
+func (d *rubricDecoder) checkCase(fn reference.Func, c *Check, args reference.Args, cs *rubricCaseSrc) {
+	if !d.checkArgs(fn, args, cs.args, cs.ctx, "args", true) {
+		return
+	}
+	if _, err := reference.Call(fn.Name, args); err != nil {
+		d.errorf(d.errorNode(err, cs.args, cs.m.node), cs.ctx, "the reference rejects these arguments: %v", err)
+		return
+	}
+	if c.Kind == KindGradient && fn.Loss != "" {
+		// The gradient check also calls the student's loss with the same arguments.
+		if loss, ok := reference.Lookup(fn.Loss); ok {
+			la := reference.Args{}
+			for _, p := range loss.Params {
+				if v, ok := args[p.Name]; ok {
+					la[p.Name] = v
+				}
+			}
+			if _, err := reference.Call(loss.Name, la); err != nil {
+				d.errorf(d.errorNode(err, cs.args, cs.m.node), cs.ctx, "the reference loss rejects these arguments: %v", err)
+			}
+		}
+	}
+}
+
+// errorNode returns the node of the argument err names, else def.
+func (d *rubricDecoder) errorNode(err error, args *rubricMap, def *yaml.Node) *yaml.Node {
+	if m := rubricArgInError.FindStringSubmatch(err.Error()); m != nil && args != nil {
+		if v, ok := args.vals[m[1]]; ok {
+			return rubricResolve(v)
+		}
+	}
+	return def
+}
+
+// checkArgs checks argument names and kinds against fn's parameters (and, when required
+// is set, that every required parameter is present). It reports whether all is well.
+func (d *rubricDecoder) checkArgs(fn reference.Func, args reference.Args, m *rubricMap, ctx, path string, required bool) bool {
+	ok := true
+	var names []string
+	for _, p := range fn.Params {
+		names = append(names, p.Name)
+	}
+	for _, name := range m.order {
+		p, found := rubricParam(fn, name)
+		if !found {
+			hint := rubricSuggest(name, names)
+			if hint == "" {
+				hint = " (" + fn.Name + " takes " + rubricSignature(fn) + ")"
+			}
+			d.errorf(m.keys[name], ctx, "%s: unknown argument %q%s", path, name, hint)
+			ok = false
+			continue
+		}
+		if why := rubricArgKind(args[name], p.Kind); why != "" {
+			d.errorf(rubricResolve(m.vals[name]), ctx, "%s.%s: want %s, got %s", path, name, rubricKindWords(p.Kind), why)
+			ok = false
+		}
+	}
+	if required {
+		var missing []string
+		for _, p := range fn.Params {
+			if _, has := args[p.Name]; !has && !p.Optional {
+				missing = append(missing, fmt.Sprintf("%q", p.Name))
+			}
+		}
+		if len(missing) > 0 {
+			s := ""
+			if len(missing) > 1 {
+				s = "s"
+			}
+			d.errorf(m.node, ctx, "%s: missing argument%s %s (%s takes %s)", path, s, strings.Join(missing, ", "), fn.Name, rubricSignature(fn))
+			ok = false
+		}
+	}
+	return ok
+}
+
+func rubricParam(fn reference.Func, name string) (reference.Param, bool) {
+	for _, p := range fn.Params {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return reference.Param{}, false
+}
+
+// rubricSignature writes fn's parameters as DESIGN.md does: "lam, y, base?".
+func rubricSignature(fn reference.Func) string {
+	parts := make([]string, len(fn.Params))
+	for i, p := range fn.Params {
+		parts[i] = p.Name
+		if p.Optional {
+			parts[i] += "?"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func rubricKindWords(k reference.Kind) string {
+	switch k {
+	case reference.Scalar:
+		return "a number"
+	case reference.Integer:
+		return "an integer"
+	case reference.Vector:
+		return "a vector (a list of numbers)"
+	case reference.Matrix:
+		return "a matrix (a list of rows of numbers, all of one length)"
+	case reference.IndexList:
+		return "an index list (a list of 0-based row numbers)"
+	case reference.IndexLists:
+		return "a list of index lists"
+	case reference.Object:
+		return "a mapping"
+	}
+	return k.String()
+}
+
+// rubricArgKind returns what v is when it is not of kind k (for "want …, got …"), or "".
+func rubricArgKind(v any, k reference.Kind) string {
+	isNum := func(v any) bool { _, ok := v.(float64); return ok }
+	isIndex := func(v any) bool { f, ok := v.(float64); return ok && f >= 0 && f == math.Trunc(f) }
+	listOf := func(v any, elem func(any) bool) bool {
+		l, ok := v.([]any)
+		if !ok {
+			return false
+		}
+		for _, e := range l {
+			if !elem(e) {
+				return false
+			}
+		}
+		return true
+	}
+	var ok bool
+	switch k {
+	case reference.Scalar:
+		ok = isNum(v)
+	case reference.Integer:
+		ok = isNum(v) && v.(float64) == math.Trunc(v.(float64))
+	case reference.Vector:
+		ok = listOf(v, isNum)
+	case reference.Matrix:
+		ok = listOf(v, func(e any) bool { return listOf(e, isNum) })
+		if ok {
+			rows := v.([]any)
+			for i, row := range rows {
+				if len(row.([]any)) != len(rows[0].([]any)) {
+					return fmt.Sprintf("rows of different lengths (row %d has %d numbers, row 0 has %d)", i, len(row.([]any)), len(rows[0].([]any)))
+				}
+			}
+		}
+	case reference.IndexList:
+		ok = listOf(v, isIndex)
+	case reference.IndexLists:
+		ok = listOf(v, func(e any) bool { return listOf(e, isIndex) })
+	case reference.Object:
+		_, ok = v.(map[string]any)
+	default:
+		ok = true
+	}
+	if ok {
+		return ""
+	}
+	return rubricDescribeValue(v)
+}
+
+// rubricDescribeValue says what a decoded argument value is.
+func rubricDescribeValue(v any) string {
+	switch v := v.(type) {
+	case float64:
+		return fmt.Sprintf("the number %g", v)
+	case string:
+		return fmt.Sprintf("%q", v)
+	case bool:
+		return fmt.Sprint(v)
+	case []any:
+		if len(v) == 0 {
+			return "an empty list"
+		}
+		return "a list of " + rubricDescribeValue(v[0]) + ", …"
+	case map[string]any:
+		return "a mapping"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// checkTrajectory checks that the reference can make the trajectory's inputs and that the
+// literal start, if any, fits the function and is accepted by the reference.
+func (d *rubricDecoder) checkTrajectory(fn reference.Func, c *Check, cs *rubricCheckSrc) {
+	if !cs.stepsOK || c.Generate == nil {
+		return
+	}
+	at := rubricResolve(cs.m.at("generate"))
+	start, grads, err := rubricTrajectoryInputs(fn.Name, c.Generate.Seed, c.Steps, c.Generate.Dim)
+	if err == errRubricStub {
+		return
+	}
+	if err != nil {
+		d.errorf(at, cs.ctx, "the reference cannot generate this trajectory's inputs: %v", err)
+		return
+	}
+	if cs.start == nil || !cs.startOK {
+		return
+	}
+	if !d.checkArgs(fn, c.Start, cs.start, cs.ctx, "start", false) {
+		return
+	}
+	if v, ok := cs.start.keys["g"]; ok && len(grads) > 0 {
+		d.errorf(v, cs.ctx, "start.g: a trajectory's gradients come from the reference (generate.seed, generate.dim); remove g")
+		return
+	}
+	a := start.Clone()
+	for k, v := range c.Start {
+		a[k] = v
+	}
+	if _, has := rubricParam(fn, "g"); has && len(grads) > 0 {
+		a["g"] = grads[0]
+	}
+	if _, err := reference.Call(fn.Name, a); err != nil {
+		d.errorf(d.errorNode(err, cs.start, cs.start.node), cs.ctx, "the reference rejects this start (with generated gradients of dimension %d): %v", rubricGradDim(grads), err)
+	}
+}
+
+func rubricGradDim(grads [][]float64) int {
+	if len(grads) == 0 {
+		return 0
+	}
+	return len(grads[0])
+}

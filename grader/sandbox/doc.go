@@ -1,0 +1,30 @@
+// Package sandbox isolates the processes of untrusted submissions (DESIGN.md §5).
+//
+// Config.Apply rewrites an *exec.Cmd, before it starts, so that the program runs
+//
+//   - in its own session and process group, so that the grader kills it whole
+//     (syscall.Kill(-pgid, SIGKILL)), with no controlling terminal, and killed with
+//     SIGKILL if the thread of the grader that started it goes away;
+//   - under resource limits — CPU seconds, address space, processes, file size, no core
+//     files — set by /usr/bin/prlimit when it exists, else by `sh -c 'ulimit …; exec "$@"'`,
+//     so that only the child gets them (syscall.Setrlimit would limit the grader);
+//   - inside bubblewrap (bwrap) where it works: /usr, /etc and the /bin, /lib, /lib64, /sbin
+//     links read-only; the submission's own working copy bind-mounted writable at its own
+//     path and used as the working directory; a private /tmp, /proc and /dev; every
+//     namespace unshared (no network, own pid namespace); killed with the grader
+//     (--die-with-parent). The rubric, the reference, other submissions and the results are
+//     simply not there. Whether bwrap works is probed once per grader process;
+//   - as the unprivileged user nobody (65534) when the grader runs as root without
+//     bubblewrap (the working copy is given to that user).
+//
+// An interpreter outside the read-only system directories (a pyenv or conda Python, a
+// virtualenv) is made visible read-only inside the sandbox: Apply binds the prefix of the
+// command's executable (the directory above its bin/) for both the path as given and the
+// path it resolves to. A pyenv shim is a shell script that needs all of ~/.pyenv: resolve it
+// to the real interpreter first (grader.LoadSubmission does), or list extra directories in
+// Config.ReadOnly.
+//
+// Processes that leave the process group (setsid) survive a group kill outside bubblewrap;
+// inside it they die with the pid namespace. RLIMIT_NPROC is not enforced by the kernel for
+// root, which is one reason for the switch to nobody.
+package sandbox
