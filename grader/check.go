@@ -105,6 +105,8 @@ type outcome struct {
 	// valid is true when the reply is a result (not an error, fault or not-implemented)
 	// that can be compared with a misconception's.
 	valid bool
+	// skipped is set on the steps of a free-running trajectory after its first failure.
+	skipped bool
 }
 
 // variantResult evaluates a misconception on an outcome's call.
@@ -224,23 +226,31 @@ func (p *checkPlan) score(res CheckResult, outs []outcome) CheckResult {
 	res.Message = failed[0].label + ": " + failed[0].msg
 	const maxDetails = 5
 	for i, o := range failed[1:] {
+		if o.skipped {
+			res.Details = append(res.Details, fmt.Sprintf("the %d steps after it were not run", len(failed)-1-i))
+			break
+		}
 		if i == maxDetails {
 			res.Details = append(res.Details, fmt.Sprintf("… and %d more failing cases", len(failed)-1-maxDetails))
 			break
 		}
 		res.Details = append(res.Details, o.label+": "+o.msg)
 	}
-	if v, ok := p.misconception(outs); ok {
-		res.Misconception = v.Name
-		res.Hint = v.Sentence
+	if vs := p.misconceptions(outs); len(vs) > 0 {
+		res.Misconception = vs[0].Name
+		res.Hint = vs[0].Sentence
+		for _, v := range vs {
+			res.matching = append(res.matching, v.Name)
+		}
 	}
 	return res
 }
 
-// misconception finds a registered wrong variant that explains the submission: one whose
-// result matches the submission's on every case that returned a result, including at
-// least one failing case.
-func (p *checkPlan) misconception(outs []outcome) (reference.Variant, bool) {
+// misconceptions finds the registered wrong variants that explain the submission: those
+// whose result matches the submission's on every case that returned a result, including
+// at least one failing case. Several match when they differ only where the check does
+// not look (e.g. two momentum forms with the same weights); the first is named.
+func (p *checkPlan) misconceptions(outs []outcome) []reference.Variant {
 	anyFailedValid := false
 	for i := range outs {
 		if !outs[i].pass && outs[i].valid {
@@ -248,9 +258,10 @@ func (p *checkPlan) misconception(outs []outcome) (reference.Variant, bool) {
 		}
 	}
 	if !anyFailedValid {
-		return reference.Variant{}, false
+		return nil
 	}
 	tol := p.matchTol()
+	var found []reference.Variant
 next:
 	for _, v := range p.variants {
 		for i := range outs {
@@ -266,15 +277,16 @@ next:
 				continue next
 			}
 		}
-		return v, true
+		found = append(found, v)
 	}
-	return reference.Variant{}, false
+	return found
 }
 
 // matchTol is the tolerance within which a submission "matches" a misconception: the
 // check's own, but never looser than a convergence check's would make it.
 func (p *checkPlan) matchTol() Tol {
 	t := p.tol
+	t.SameNaN = true
 	if t.Atol > 1e-6 {
 		t.Atol = 1e-6
 	}

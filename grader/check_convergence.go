@@ -87,7 +87,7 @@ func runConvergence(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 func trajectoryCloseness(got []any, want [][]float64, tol Tol) string {
 	for k := range want {
 		if m, ok := Compare(got[k], want[k], tol); !ok {
-			return fmt.Sprintf("; your trajectory leaves the reference's at step %d (w_%d%s)", k, k, "."+m.String())
+			return fmt.Sprintf("; your trajectory leaves the reference's at step %d (w_%d%s)", k, k, m.String())
 		}
 	}
 	return "; your trajectory follows the reference's"

@@ -117,7 +117,7 @@ func runFreeRunning(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 				o.msg += " — your earlier steps were within tolerance; this is the first one that is not"
 			}
 			for j := k + 1; j < len(outs); j++ {
-				outs[j] = outcome{label: p.labels[j], call: p.calls[j], fixed: j, msg: "not run: an earlier step failed"}
+				outs[j] = outcome{label: p.labels[j], call: p.calls[j], fixed: j, msg: "not run: an earlier step failed", skipped: true}
 			}
 			return outs
 		}

@@ -11,7 +11,12 @@ import (
 )
 
 // Tol is the element-wise tolerance |got − want| ≤ Atol + Rtol·|want|.
-type Tol struct{ Atol, Rtol float64 }
+type Tol struct {
+	Atol, Rtol float64
+	// SameNaN lets NaN match NaN. Grading never sets it (a NaN never passes); matching a
+	// submission against a misconception that itself yields NaN (0/0) does.
+	SameNaN bool
+}
 
 func (t Tol) String() string {
 	return fmt.Sprintf("atol %s, rtol %s", fmtNum(t.Atol), fmtNum(t.Rtol))
@@ -21,7 +26,7 @@ func (t Tol) String() string {
 // same infinity.
 func (t Tol) Close(got, want float64) bool {
 	if math.IsNaN(got) || math.IsNaN(want) {
-		return false
+		return t.SameNaN && math.IsNaN(got) && math.IsNaN(want)
 	}
 	if math.IsInf(want, 0) || math.IsInf(got, 0) {
 		return got == want

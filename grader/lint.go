@@ -69,15 +69,19 @@ func LintRubric(ctx context.Context, r *Rubric) (*Lint, error) {
 			tr := g.gradeTask(ctx, i, conn, "")
 			lv := LintVariant{Task: t.ID, Variant: v.Name, Lost: roundPoints(tr.MaxScore - tr.Score)}
 			names := map[string]bool{}
+			explained := false
 			for _, c := range tr.Checks {
 				if c.Status != Pass {
 					lv.Caught = true
 					if c.Misconception != "" {
 						names[c.Misconception] = true
 					}
+					for _, m := range c.matching {
+						explained = explained || m == v.Name
+					}
 				}
 			}
-			if names[v.Name] {
+			if explained {
 				lv.Named = v.Name
 			} else if len(names) > 0 {
 				var list []string

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -278,13 +279,14 @@ func procFaultAll(replies []Reply, idx []int, f *ProcessFault) []Reply {
 }
 
 // restart starts a process and checks its hello. If bubblewrap could not start the
-// program, it tries once more without bubblewrap and remembers to do without.
+// program the first time, it tries once more without bubblewrap and does without from
+// then on (Isolation says so).
 func (c *ProcessConn) restart(ctx context.Context) *ProcessFault {
 	if c.startFails >= procMaxStartFails && c.lastFault != nil {
 		return c.lastFault
 	}
 	f := c.startOnce(ctx)
-	if f != nil && c.iso.Bwrap && !c.noBwrap && procBwrapFailed(f.Stderr) {
+	if f != nil && c.starts == 1 && c.iso.Bwrap && !c.noBwrap && procBwrapFailed(f.Stderr) {
 		c.noBwrap = true
 		c.bwrapWhy = "bubblewrap could not start the program: " + procBwrapLine(f.Stderr)
 		f = c.startOnce(ctx)
@@ -298,16 +300,15 @@ func (c *ProcessConn) restart(ctx context.Context) *ProcessFault {
 	return nil
 }
 
-func procBwrapFailed(stderr string) bool { return procBwrapLine(stderr) != "" }
-
-func procBwrapLine(stderr string) string {
-	for _, line := range strings.Split(stderr, "\n") {
-		if strings.HasPrefix(line, "bwrap: ") {
-			return line
-		}
-	}
-	return ""
+// procBwrapFailed reports whether stderr is bwrap's own one-line complaint (it could not
+// set up the sandbox, or could not find the program inside it). A program could print
+// such a line itself; it would then run with the fallback isolation (limits, nobody,
+// process group), never with none.
+func procBwrapFailed(stderr string) bool {
+	return strings.HasPrefix(stderr, "bwrap: ") && !strings.Contains(stderr, "\n")
 }
+
+func procBwrapLine(stderr string) string { return stderr }
 
 // startOnce makes a fresh working copy, starts the process in it and exchanges the hello.
 func (c *ProcessConn) startOnce(ctx context.Context) *ProcessFault {
@@ -336,7 +337,7 @@ func (c *ProcessConn) startOnce(ctx context.Context) *ProcessFault {
 	}
 	fns, msg := procCheckHello(resps[0])
 	if msg != "" {
-		c.kill("its hello was wrong")
+		c.kill("its hello was wrong: " + msg)
 		return startFault(msg, p.tail.String())
 	}
 	c.functions = fns
@@ -352,14 +353,14 @@ func procCheckHello(r wireResponse) ([]string, string) {
 	}
 	obj, ok := r.Result.(map[string]any)
 	if !ok {
-		return nil, fmt.Sprintf("hello answered %s; %s", shortValue(r.Result), want)
+		return nil, fmt.Sprintf("hello answered %s; %s", procShow(r.Result), want)
 	}
 	v, ok := obj["protocol"]
 	if !ok {
 		return nil, fmt.Sprintf(`hello's answer has no "protocol"; %s`, want)
 	}
 	if f, ok := v.(float64); !ok || f != WireProtocol {
-		return nil, fmt.Sprintf("hello's answer says protocol %s, but this grader speaks protocol %d", shortValue(v), WireProtocol)
+		return nil, fmt.Sprintf("hello's answer says protocol %s, but this grader speaks protocol %d", procShow(v), WireProtocol)
 	}
 	list, ok := obj["functions"].([]any)
 	if !ok {
@@ -369,7 +370,7 @@ func procCheckHello(r wireResponse) ([]string, string) {
 	for _, e := range list {
 		s, ok := e.(string)
 		if !ok {
-			return nil, fmt.Sprintf(`hello's "functions" holds %s, not a function name`, shortValue(e))
+			return nil, fmt.Sprintf(`hello's "functions" holds %s, not a function name`, procShow(e))
 		}
 		if s != "hello" {
 			fns = append(fns, s)
@@ -379,13 +380,13 @@ func procCheckHello(r wireResponse) ([]string, string) {
 }
 
 // kill stops the current process at once and notes why in the output.
-func (c *ProcessConn) kill(why string) {
+func (c *ProcessConn) kill(note string) {
 	if c.proc == nil {
 		return
 	}
 	c.proc.stop(0)
 	c.proc = nil
-	c.out.Write([]byte("[optgrade] the process was killed: " + why + "\n"))
+	c.out.Write([]byte("[optgrade] " + note + "\n"))
 }
 
 // exchange writes buf (the requests with ids first, first+1, … for fns) to the current
@@ -444,7 +445,7 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 	case <-writeDone:
 	case <-time.After(timeout):
 		// It answered everything without reading everything: odd, but not a fault.
-		c.kill("it did not read its input")
+		c.kill("the process was killed: it answered without reading all its input")
 		<-writeDone
 	}
 	return resps, f
@@ -834,7 +835,7 @@ func (t *procTail) String() string {
 // procWaitExited blocks until process pid has exited, without reaping it (waitid with
 // WNOWAIT), so that its process group id stays reserved.
 func procWaitExited(pid int) {
-	const pPID = 1 // P_PID
+	const pPID = 1     // P_PID
 	var info [128]byte // siginfo_t
 	for {
 		_, _, e := syscall.Syscall6(syscall.SYS_WAITID, pPID, uintptr(pid), uintptr(unsafe.Pointer(&info[0])), syscall.WEXITED|syscall.WNOWAIT, 0, 0)
@@ -916,6 +917,15 @@ func procRemoveAll(path string) error {
 		return nil
 	})
 	return os.RemoveAll(path)
+}
+
+// procShow shows a decoded JSON value, shortened, for a message.
+func procShow(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return wireClip(string(b), 80)
 }
 
 func procArgvString(argv []string) string {

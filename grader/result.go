@@ -70,6 +70,8 @@ type CheckResult struct {
 	// plain sentence for the student.
 	Misconception string `json:"misconception"`
 	Hint          string `json:"hint,omitempty"`
+
+	matching []string // every misconception that explains the failure (Misconception is the first)
 }
 
 // Passed reports whether every check of every task passed.

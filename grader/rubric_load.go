@@ -456,7 +456,7 @@ func (d *rubricDecoder) integer(n *yaml.Node, prefix string, lo, hi int64) (int6
 		if err := n.Decode(&i); err == nil {
 			f, ok = float64(i), true
 			if i < lo || i > hi {
-				d.errorf(n, prefix, "%s", rubricRangeMsg(n.Value, lo, hi))
+				d.errorf(n, prefix, "%s", rubricRangeMsg(n.Value, i < lo, lo, hi))
 				return 0, false
 			}
 			return i, true
@@ -469,20 +469,24 @@ func (d *rubricDecoder) integer(n *yaml.Node, prefix string, lo, hi int64) (int6
 		return 0, false
 	}
 	if f < float64(lo) || f > float64(hi) {
-		d.errorf(n, prefix, "%s", rubricRangeMsg(n.Value, lo, hi))
+		d.errorf(n, prefix, "%s", rubricRangeMsg(n.Value, f < float64(lo), lo, hi))
 		return 0, false
 	}
 	return int64(f), true
 }
 
-func rubricRangeMsg(v string, lo, hi int64) string {
+// rubricRangeMsg says that v is out of [lo, hi] (below it when below is set); bounds of
+// MaxInt32 or more and MinInt64 are left unsaid.
+func rubricRangeMsg(v string, below bool, lo, hi int64) string {
 	switch {
-	case hi == math.MaxInt64 && lo == 0:
+	case below && hi >= math.MaxInt32 && lo == 0:
 		return fmt.Sprintf("must not be negative, got %s", v)
-	case hi == math.MaxInt64:
+	case below && hi >= math.MaxInt32:
 		return fmt.Sprintf("must be at least %d, got %s", lo, v)
-	case lo == math.MinInt64:
+	case !below && lo == math.MinInt64:
 		return fmt.Sprintf("must be at most %d, got %s", hi, v)
+	case !below && hi >= math.MaxInt32:
+		return fmt.Sprintf("is too large, got %s", v)
 	}
 	return fmt.Sprintf("must be from %d to %d, got %s", lo, hi, v)
 }
@@ -567,6 +571,10 @@ func (d *rubricDecoder) deadline(n *yaml.Node, prefix string) (*time.Time, bool)
 // tolerance decodes a {atol, rtol} mapping; both must be finite and ≥ 0.
 func (d *rubricDecoder) tolerance(n *yaml.Node, ctx string) Tolerance {
 	var tol Tolerance
+	if rn := rubricResolve(n); rn.Kind != yaml.MappingNode {
+		d.errorf(rn, rubricPrefix(ctx, "tolerance"), "want a mapping like {atol: 1e-9, rtol: 1e-6}, got %s", rubricDescribe(rn))
+		return tol
+	}
 	m := d.mapping(n, ctx, "tolerance", rubricTolKeys)
 	for _, key := range rubricTolKeys {
 		if !m.has(key) {
@@ -799,15 +807,8 @@ func (d *rubricDecoder) task(n *yaml.Node, i int) (Task, *rubricTaskSrc, bool) {
 	n = rubricResolve(n)
 	t.Line = n.Line
 	// The id names the task in every message, so read it before the rest.
-	if mn := n; mn.Kind == yaml.MappingNode {
-		for j := 0; j+1 < len(mn.Content); j += 2 {
-			if k := mn.Content[j]; k.Kind == yaml.ScalarNode && k.Value == "id" {
-				if v := rubricResolve(mn.Content[j+1]); v.Kind == yaml.ScalarNode && v.ShortTag() != "!!null" && v.Value != "" {
-					ctx = fmt.Sprintf("task %q", v.Value)
-				}
-				break
-			}
-		}
+	if id := rubricPeek(n, "id"); id != "" {
+		ctx = fmt.Sprintf("task %q", id)
 	}
 	m := d.mapping(n, ctx, "", rubricTaskKey)
 	ts := &rubricTaskSrc{ctx: ctx, m: m}
@@ -894,31 +895,28 @@ func (d *rubricDecoder) check(n *yaml.Node, taskCtx string, j int) (Check, *rubr
 	var c Check
 	n = rubricResolve(n)
 	c.Line = n.Line
-	m := d.mapping(n, fmt.Sprintf("%s, check #%d", taskCtx, j+1), "", rubricCheckKe)
-	cs := &rubricCheckSrc{m: m, ctx: fmt.Sprintf("%s, check #%d", taskCtx, j+1)}
+
+	// The name (given, else the default) is the context of every message.
+	c.Kind = rubricPeek(n, "kind")
+	defaultName := fmt.Sprintf("check #%d", j+1)
+	if rubricKindKeys(c.Kind) != nil {
+		defaultName = fmt.Sprintf("%s #%d", c.Kind, j+1)
+	}
+	c.Name = defaultName
+	if name := rubricPeek(n, "name"); name != "" {
+		c.Name = name
+	}
+	ctx := fmt.Sprintf("%s, check %q", taskCtx, c.Name)
+	m := d.mapping(n, ctx, "", rubricCheckKe)
+	cs := &rubricCheckSrc{m: m, ctx: ctx}
 	if m.node.Kind != yaml.MappingNode {
 		return c, cs, false
 	}
-
-	// The name (given or default) is the context of every other message.
-	if kn := rubricResolve(m.vals["kind"]); kn != nil && kn.Kind == yaml.ScalarNode && kn.ShortTag() != "!!null" {
-		c.Kind = kn.Value
-		if rubricKindKeys(c.Kind) != nil {
-			c.Name = fmt.Sprintf("%s #%d", c.Kind, j+1)
-		}
-	}
-	if c.Name == "" {
-		c.Name = fmt.Sprintf("check #%d", j+1)
-	}
 	if m.has("name") {
-		if s, ok := d.str(m.vals["name"], rubricPrefix(cs.ctx, "name")); ok && s != "" {
-			c.Name = s
-		} else if ok {
-			d.errorf(rubricResolve(m.vals["name"]), cs.ctx, "name: empty; leave it out for the default %q", c.Name)
+		if s, ok := d.str(m.vals["name"], rubricPrefix(ctx, "name")); ok && s == "" {
+			d.errorf(rubricResolve(m.vals["name"]), ctx, "name: empty; leave it out for the default %q", defaultName)
 		}
 	}
-	ctx := fmt.Sprintf("%s, check %q", taskCtx, c.Name)
-	cs.ctx = ctx
 
 	kindKeys := rubricKindKeys(c.Kind)
 	switch {
@@ -988,7 +986,8 @@ func (d *rubricDecoder) check(n *yaml.Node, taskCtx string, j int) (Check, *rubr
 				d.errorf(gm.keys["count"], ctx, "generate.count does not apply to a trajectory check: steps sets its length")
 			}
 		} else if gm.has("count") {
-			if v, ok := d.integer(gm.vals["count"], rubricPrefix(ctx, "generate.count"), 0, math.MaxInt32); ok {
+			// The reference takes a count of 0 to mean its default, so 0 is refused.
+			if v, ok := d.integer(gm.vals["count"], rubricPrefix(ctx, "generate.count"), 1, math.MaxInt32); ok {
 				g.Count = int(v)
 			}
 		}
@@ -1007,8 +1006,6 @@ func (d *rubricDecoder) check(n *yaml.Node, taskCtx string, j int) (Check, *rubr
 	case KindValue, KindGradient, KindConvergence:
 		if len(c.Cases) == 0 && c.Generate == nil && !m.has("cases") {
 			d.errorf(m.node, ctx, "a %s check needs cases or generate (or both)", c.Kind)
-		} else if len(c.Cases) == 0 && c.Generate != nil && c.Generate.Count == 0 {
-			d.errorf(m.at("generate"), ctx, "no inputs: generate.count is 0 and there are no cases")
 		} else if m.has("cases") && len(c.Cases) == 0 && c.Generate == nil {
 			d.errorf(rubricResolve(m.vals["cases"]), ctx, "cases: empty list, and no generate")
 		}
@@ -1060,6 +1057,25 @@ func (d *rubricDecoder) caseOf(n *yaml.Node, checkCtx string, k int) (Case, *rub
 		c.Note, _ = d.str(m.vals["note"], rubricPrefix(ctx, "note"))
 	}
 	return c, cs
+}
+
+// rubricPeek returns the value of key in mapping n when it is a non-empty scalar, else "";
+// it records nothing (the id of a task and the name of a check are read first, to name them
+// in the messages about the rest).
+func rubricPeek(n *yaml.Node, key string) string {
+	n = rubricResolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return ""
+	}
+	for j := 0; j+1 < len(n.Content); j += 2 {
+		if k := n.Content[j]; k.Kind == yaml.ScalarNode && k.Value == key {
+			if v := rubricResolve(n.Content[j+1]); v.Kind == yaml.ScalarNode && v.ShortTag() != "!!null" {
+				return v.Value
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // rubricKindKeys returns the kind-specific keys of kind, nil for an unknown kind.

@@ -16,8 +16,24 @@ import (
 	"github.com/optgrade/optgrade/reference"
 )
 
-// updateRubricGolden rewrites testdata/rubrics/bad/*.golden: go test ./grader -run Rubric -update
-var updateRubricGolden = flag.Bool("update", false, "rewrite the golden files of the rubric tests")
+// The -update flag rewrites testdata/rubrics/bad/*.golden: go test ./grader -run Rubric -update.
+// Other test files of the package may define -update for their own golden files; it is
+// defined here only if none has (package variables are initialized before init runs).
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
+
+// updateRubricGolden reports whether -update was given.
+func updateRubricGolden() bool {
+	f := flag.Lookup("update")
+	if f == nil {
+		return false
+	}
+	on, _ := f.Value.(flag.Getter).Get().(bool)
+	return on
+}
 
 // rubricTestdata is the module's testdata/rubrics, seen from the package directory.
 const rubricTestdata = "../testdata/rubrics"
@@ -61,7 +77,7 @@ func TestRubricBad(t *testing.T) {
 			}
 			got := err.Error() + "\n"
 			golden := strings.TrimSuffix(file, ".yaml") + ".golden"
-			if *updateRubricGolden {
+			if updateRubricGolden() {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -175,8 +191,8 @@ func TestRubricDurationAndDeadline(t *testing.T) {
 		{"mixed", "deadline: 2026-12-02T15:30:00Z\nlate: {grace: 1h30m}\n", 90 * time.Minute, ""},
 		{"days as hours", "deadline: 2026-12-02T15:30:00Z\nlate: {grace: 36h}\n", 36 * time.Hour, ""},
 		{"quoted deadline", "deadline: \"2026-12-02T15:30:00-05:00\"\n", 0, ""},
-		{"no unit", "deadline: 2026-12-02T15:30:00Z\nlate: {grace: 15}\n", 0, `x.yaml:5:16: late.grace: "15" is not a duration`},
-		{"negative", "deadline: 2026-12-02T15:30:00Z\nlate: {grace: -1h}\n", 0, `x.yaml:5:16: late.grace: must not be negative, got -1h0m0s`},
+		{"no unit", "deadline: 2026-12-02T15:30:00Z\nlate: {grace: 15}\n", 0, `x.yaml:5:15: late.grace: "15" is not a duration`},
+		{"negative", "deadline: 2026-12-02T15:30:00Z\nlate: {grace: -1h}\n", 0, `x.yaml:5:15: late.grace: must not be negative, got -1h0m0s`},
 		{"date only", "deadline: 2026-12-02\n", 0, `x.yaml:4:11: deadline: "2026-12-02" has no time zone`},
 		{"space, no zone", "deadline: 2026-12-02 15:30:00\n", 0, `x.yaml:4:11: deadline: "2026-12-02 15:30:00" has no time zone`},
 	}
@@ -313,7 +329,7 @@ func TestRubricErrorsFormat(t *testing.T) {
 	}
 }
 
-func TestRubricPublicAndMarshal(t *testing.T) {
+func TestRubricPublic(t *testing.T) {
 	r, err := LoadRubric(filepath.Join(rubricTestdata, "good", "minimal.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -331,23 +347,36 @@ func TestRubricPublicAndMarshal(t *testing.T) {
 		t.Error("Public shares arguments with the rubric")
 	}
 
-	for _, tt := range []struct {
-		name string
-		r    *Rubric
-	}{{"full", r}, {"public", r.Public()}} {
-		t.Run(tt.name, func(t *testing.T) {
-			data, err := MarshalRubric(tt.r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			back, err := ParseRubric(r.File, data)
-			if err != nil {
-				t.Fatalf("%v\n%s", err, data)
-			}
-			if !reflect.DeepEqual(rubricTestStrip(back), rubricTestStrip(tt.r)) {
-				t.Errorf("round trip differs:\n%s", data)
-			}
-		})
+}
+
+// TestRubricMarshalRoundTrip writes every good and shipped rubric, and its public copy, back
+// to YAML and reads it again.
+func TestRubricMarshalRoundTrip(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(rubricTestdata, "good", "*.yaml"))
+	shipped, _ := filepath.Glob(filepath.Join("..", "rubrics", "*.yaml"))
+	for _, file := range append(files, shipped...) {
+		r, err := LoadRubric(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			name string
+			r    *Rubric
+		}{{"full", r}, {"public", r.Public()}} {
+			t.Run(filepath.Base(file)+"/"+tt.name, func(t *testing.T) {
+				data, err := MarshalRubric(tt.r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				back, err := ParseRubric(r.File, data)
+				if err != nil {
+					t.Fatalf("%v\n%s", err, data)
+				}
+				if !reflect.DeepEqual(rubricTestStrip(back), rubricTestStrip(tt.r)) {
+					t.Errorf("round trip differs:\n%s", data)
+				}
+			})
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -99,7 +100,7 @@ func MarshalRubric(r *Rubric) ([]byte, error) {
 	if r.Late != (LatePolicy{}) {
 		late := rubricMapNode(yaml.FlowStyle)
 		if r.Late.Grace.Duration != 0 {
-			rubricAdd(late, "grace", rubricScalar(r.Late.Grace.Duration.String()))
+			rubricAdd(late, "grace", rubricScalar(rubricFormatDuration(r.Late.Grace.Duration)))
 		}
 		if r.Late.PerDay != 0 {
 			rubricAdd(late, "per_day", rubricScalar(r.Late.PerDay))
@@ -216,6 +217,18 @@ func rubricCheckNode(c Check, j int) (*yaml.Node, error) {
 		rubricAdd(cn, "with_w", rubricScalar(true))
 	}
 	return cn, nil
+}
+
+// rubricFormatDuration writes d as a rubric does: "15m", "2h", "1h30m" (not "15m0s").
+func rubricFormatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 func rubricMapNode(style yaml.Style) *yaml.Node {

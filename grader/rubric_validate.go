@@ -105,10 +105,16 @@ func (d *rubricDecoder) checkCheck(fn reference.Func, c *Check, cs *rubricCheckS
 	}
 
 	switch c.Kind {
-	case KindValue, KindGradient, KindConvergence, KindClassification:
+	case KindValue, KindGradient, KindConvergence:
 		if g := c.Generate; g != nil && g.Count > 0 {
 			if _, err := rubricGenerate(fn.Name, g.Seed, g.Count, g.Dim); err != nil {
 				d.errorf(rubricResolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate inputs: %v", err)
+			}
+		}
+	case KindClassification:
+		if g := c.Generate; g != nil {
+			if err := rubricCurves(g.Seed, g.Count, c.WithW); err != nil {
+				d.errorf(rubricResolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate labelled curves: %v", err)
 			}
 		}
 	case KindTrajectory:
@@ -321,7 +327,15 @@ func rubricDescribeValue(v any) string {
 		if len(v) == 0 {
 			return "an empty list"
 		}
-		return "a list of " + rubricDescribeValue(v[0]) + ", …"
+		for _, e := range v {
+			if _, ok := e.(float64); !ok {
+				return "a list"
+			}
+		}
+		if len(v) == 1 {
+			return "a list of 1 number"
+		}
+		return fmt.Sprintf("a list of %d numbers", len(v))
 	case map[string]any:
 		return "a mapping"
 	}
@@ -334,40 +348,65 @@ func (d *rubricDecoder) checkTrajectory(fn reference.Func, c *Check, cs *rubricC
 	if !cs.stepsOK || c.Generate == nil {
 		return
 	}
-	at := rubricResolve(cs.m.at("generate"))
-	start, grads, err := rubricTrajectoryInputs(fn.Name, c.Generate.Seed, c.Steps, c.Generate.Dim)
-	if err == errRubricStub {
-		return
+	startOK := cs.start != nil && cs.startOK
+	if startOK {
+		startOK = d.checkArgs(fn, c.Start, cs.start, cs.ctx, "start", false)
+		if k, ok := cs.start.keys["g"]; ok {
+			d.errorf(k, cs.ctx, "start.g: a trajectory's gradients come from the reference (generate.seed, generate.dim); remove g")
+			startOK = false
+		}
 	}
+	seed, dim := c.Generate.Seed, c.Generate.Dim
+	start, grads, err := rubricTrajectoryInputs(fn.Name, seed, c.Steps, dim)
 	if err != nil {
-		d.errorf(at, cs.ctx, "the reference cannot generate this trajectory's inputs: %v", err)
+		d.errorf(rubricResolve(cs.m.at("generate")), cs.ctx, "the reference cannot generate this trajectory's inputs: %v", err)
 		return
 	}
-	if cs.start == nil || !cs.startOK {
+	if !startOK {
 		return
 	}
-	if !d.checkArgs(fn, c.Start, cs.start, cs.ctx, "start", false) {
-		return
-	}
-	if v, ok := cs.start.keys["g"]; ok && len(grads) > 0 {
-		d.errorf(v, cs.ctx, "start.g: a trajectory's gradients come from the reference (generate.seed, generate.dim); remove g")
-		return
-	}
+	// As the grader does: the literal start replaces the generated arguments it names, and
+	// the gradients follow the dimension of a literal w.
 	a := start.Clone()
 	for k, v := range c.Start {
 		a[k] = v
+	}
+	hint := ""
+	if w, ok := c.Start["w"].([]any); ok && len(grads) > 0 && len(w) != len(grads[0]) {
+		hint = fmt.Sprintf(" (start.w has dimension %d, the generated state %d: set generate.dim: %d or give the whole state)", len(w), len(grads[0]), len(w))
+		if _, g2, err := rubricTrajectoryInputs(fn.Name, seed, c.Steps, len(w)); err == nil {
+			grads = g2
+		}
 	}
 	if _, has := rubricParam(fn, "g"); has && len(grads) > 0 {
 		a["g"] = grads[0]
 	}
 	if _, err := reference.Call(fn.Name, a); err != nil {
-		d.errorf(d.errorNode(err, cs.start, cs.start.node), cs.ctx, "the reference rejects this start (with generated gradients of dimension %d): %v", rubricGradDim(grads), err)
+		d.errorf(d.errorNode(err, cs.start, cs.start.node), cs.ctx, "start: the reference rejects the first step: %v%s", err, hint)
 	}
 }
 
-func rubricGradDim(grads [][]float64) int {
-	if len(grads) == 0 {
-		return 0
+// rubricGenerate is reference.Generate, with a panic turned into an error.
+func rubricGenerate(fn string, seed int64, count, dim int) (args []reference.Args, err error) {
+	defer rubricRecover(&err)
+	return reference.Generate(fn, seed, count, dim)
+}
+
+// rubricTrajectoryInputs is reference.TrajectoryInputs, with a panic turned into an error.
+func rubricTrajectoryInputs(fn string, seed int64, steps, dim int) (start reference.Args, grads [][]float64, err error) {
+	defer rubricRecover(&err)
+	return reference.TrajectoryInputs(fn, seed, steps, dim)
+}
+
+// rubricCurves makes the labelled curves of a classification check, as the grader will.
+func rubricCurves(seed int64, perLabel int, withW bool) (err error) {
+	defer rubricRecover(&err)
+	reference.LabelledCurves(seed, perLabel, withW)
+	return nil
+}
+
+func rubricRecover(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("internal error: %v", r)
 	}
-	return len(grads[0])
 }

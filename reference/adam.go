@@ -15,6 +15,7 @@ func AdamStep(w, m, v []float64, t int, g []float64, lr, beta1, beta2, eps float
 	stepCheck("AdamStep", len(w), len(m), len(v), len(g))
 	c1 := 1 - math.Pow(beta1, float64(t))
 	c2 := 1 - math.Pow(beta2, float64(t))
+	w, m, v = w[:len(g)], m[:len(g)], v[:len(g)] // lets the compiler drop bounds checks
 	for i, gi := range g {
 		m[i] = float64(beta1*m[i]) + float64((1-beta1)*gi)
 		v[i] = float64(beta2*v[i]) + float64((1-beta2)*float64(gi*gi))

@@ -50,3 +50,10 @@ func TestOptimumLogisticStationary(t *testing.T) {
 		t.Errorf("L(w*) = %g above L(0)", loss)
 	}
 }
+
+// A quadratic with a negative curvature has no minimum: Optimum says so.
+func TestOptimumUnbounded(t *testing.T) {
+	if _, _, err := Optimum(Quadratic{A: []float64{-1, 1}}, []float64{1, 1}); err == nil {
+		t.Error("Optimum of −w₁² + w₂²: no error")
+	}
+}

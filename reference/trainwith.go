@@ -5,6 +5,7 @@ package reference
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -25,7 +26,10 @@ var variantTrainUses = map[string]bool{
 // {"w": [][]float64 (steps+1 vectors), "loss": []float64 (steps+1 values)}.
 //
 // With call = Call it equals Call("train", a) up to rounding; with a wrong function in
-// place of one of those it is what a student's loop built on that function returns.
+// place of one of those it is what a student's loop built on that function returns. Once
+// the weights are not finite the functions are no longer called: that weight vector's loss
+// is NaN (+Inf when no weight is NaN) and every later weight and loss is NaN, as NaN
+// arithmetic would make them.
 func TrainWith(a Args, call func(fn string, a Args) (any, error)) (any, error) {
 	return variantTrainWith(a, call, variantTrainOpts{})
 }
@@ -133,6 +137,12 @@ func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o varia
 	}
 
 	loss := func(w []float64) (float64, error) {
+		if nan, inf := variantNonFinite(w); nan || inf {
+			if nan {
+				return math.NaN(), nil
+			}
+			return math.Inf(1), nil
+		}
 		b := data.Clone()
 		b["w"] = append([]float64(nil), w...)
 		res, err := call(lossFn, b)
@@ -169,6 +179,17 @@ func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o varia
 		}
 	}
 	for k := 0; k < steps; k++ {
+		if nan, inf := variantNonFinite(w); nan || inf {
+			// A run gone non-finite stays so: NaN arithmetic would make every later
+			// weight NaN, and the catalog's functions reject non-finite arguments.
+			for i := range w {
+				w[i] = math.NaN()
+			}
+			if err := record(); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		// The gradient on this step's mini-batch.
 		ga := data.Clone()
 		ga["w"] = append([]float64(nil), w...)
@@ -295,4 +316,13 @@ func variantTrainDerived(vs []Variant) []Variant {
 		})
 	}
 	return out
+}
+
+// variantNonFinite reports whether x holds a NaN, and whether it holds an infinity.
+func variantNonFinite(x []float64) (nan, inf bool) {
+	for _, xi := range x {
+		nan = nan || math.IsNaN(xi)
+		inf = inf || math.IsInf(xi, 0)
+	}
+	return nan, inf
 }

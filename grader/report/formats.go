@@ -17,8 +17,8 @@ type Options struct {
 	// Color adds ANSI colours to the text format (set it only when writing to a terminal).
 	// Other formats ignore it.
 	Color bool
-	// Verbose also lists passing checks, always shows the student's output and (text only)
-	// the time spent grading.
+	// Verbose also lists passing checks, always shows the student's output and the time
+	// spent grading (text and markdown; the other formats ignore it).
 	Verbose bool
 }
 

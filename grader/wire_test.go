@@ -1,0 +1,199 @@
+package grader
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/optgrade/optgrade/reference"
+)
+
+func TestWireEncodeRequest(t *testing.T) {
+	tests := []struct {
+		name    string
+		id      int64
+		fn      string
+		args    reference.Args
+		want    string
+		wantErr bool
+	}{
+		{name: "nil args", id: 0, fn: "hello", want: `{"id":0,"fn":"hello","args":{}}`},
+		{name: "hello", id: 0, fn: "hello", args: reference.Args{"protocol": 1}, want: `{"id":0,"fn":"hello","args":{"protocol":1}}`},
+		{
+			name: "typed values, sorted keys", id: 7, fn: "adam_step",
+			args: reference.Args{"w": []float64{1, 2.5}, "t": 3, "batch": [][]int{{0, 1}}, "opt": reference.Args{"kind": "adam<&>"}},
+			want: `{"id":7,"fn":"adam_step","args":{"batch":[[0,1]],"opt":{"kind":"adam<&>"},"t":3,"w":[1,2.5]}}`,
+		},
+		{name: "NaN is refused", id: 1, fn: "gd_step", args: reference.Args{"lr": math.NaN()}, wantErr: true},
+		{name: "Inf is refused", id: 1, fn: "gd_step", args: reference.Args{"w": []float64{math.Inf(1)}}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			prefix := []byte("previous\n")
+			got, err := wireAppendRequest(prefix, tt.id, tt.fn, tt.args)
+			if tt.wantErr {
+				if err == nil {
+					t.Fatalf("no error, line %q", got)
+				}
+				if string(got) != string(prefix) {
+					t.Errorf("buffer changed on error: %q", got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := "previous\n" + tt.want + "\n"; string(got) != want {
+				t.Errorf("got  %q\nwant %q", got, want)
+			}
+		})
+	}
+}
+
+// wireShow prints a decoded value with NaN and infinities visible, map keys sorted.
+func wireShow(v any) string { return fmt.Sprintf("%#v", v) }
+
+func TestWireDecodeResponse(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	tests := []struct {
+		name   string
+		line   string
+		ok     bool
+		id     int64
+		result any
+		err    string
+		near   string // substring of the near-miss reason
+	}{
+		{name: "scalar", line: `{"id": 7, "result": 0.25}`, ok: true, id: 7, result: 0.25},
+		{name: "vector", line: `{"id":1,"result":[1,2,3]}` + "\r\n", ok: true, id: 1, result: []any{1.0, 2.0, 3.0}},
+		{name: "object", line: ` {"id": 2, "result": {"w": [1], "m": [0.5]}} `, ok: true, id: 2, result: map[string]any{"w": []any{1.0}, "m": []any{0.5}}},
+		{name: "null result", line: `{"id": 3, "result": null}`, ok: true, id: 3, result: nil},
+		{name: "label", line: `{"id": 3, "result": "converged"}`, ok: true, id: 3, result: "converged"},
+		{name: "error", line: `{"id": 4, "error": "NotImplementedError: adam_step"}`, ok: true, id: 4, err: "NotImplementedError: adam_step"},
+		{name: "empty error", line: `{"id": 4, "error": ""}`, ok: true, id: 4, err: "(an empty error message)"},
+		{name: "bare tokens", line: `{"id": 5, "result": [NaN, Infinity, -Infinity, -1e3]}`, ok: true, id: 5, result: []any{nan, inf, -inf, -1000.0}},
+		{name: "bare NaN scalar", line: `{"id":5,"result":NaN}`, ok: true, id: 5, result: nan},
+		{name: "bare tokens nested", line: `{"id": 5, "result": {"w": [[NaN], [-Infinity]], "loss": Infinity}}`, ok: true, id: 5,
+			result: map[string]any{"w": []any{[]any{nan}, []any{-inf}}, "loss": inf}},
+		{name: "token strings", line: `{"id": 6, "result": ["NaN", "Infinity", "-Infinity", "nan", "inf"]}`, ok: true, id: 6, result: []any{nan, inf, -inf, "nan", "inf"}},
+		{name: "token words inside strings stay", line: `{"id": 6, "result": ["is NaN", "Infinity!", "x\"NaN"], "note": "NaN Infinity"}`, ok: true, id: 6, result: []any{"is NaN", "Infinity!", `x"NaN`}},
+		{name: "escaped quote then token", line: `{"id": 6, "result": ["\\", NaN]}`, ok: true, id: 6, result: []any{`\`, nan}},
+		{name: "error strings never convert", line: `{"id": 6, "error": "NaN"}`, ok: true, id: 6, err: "NaN"},
+		{name: "extra keys ignored", line: `{"id": 8, "result": 1, "language": "python"}`, ok: true, id: 8, result: 1.0},
+		{name: "integral float id", line: `{"id": 9.0, "result": 1}`, ok: true, id: 9, result: 1.0},
+		{name: "big id", line: `{"id": 123456789012, "result": 1}`, ok: true, id: 123456789012, result: 1.0},
+
+		{name: "plain print", line: `hello world`},
+		{name: "empty", line: ``},
+		{name: "array", line: `[1, 2]`},
+		{name: "python dict repr", line: `{'id': 1, 'result': 2}`},
+		{name: "no id", line: `{"result": 1}`},
+		{name: "truncated", line: `{"id": 1, "result": [1, 2`},
+		{name: "both", line: `{"id": 1, "result": 1, "error": "x"}`, near: "both"},
+		{name: "neither", line: `{"id": 1}`, near: "neither"},
+		{name: "string id", line: `{"id": "1", "result": 1}`, near: "not a non-negative integer"},
+		{name: "negative id", line: `{"id": -1, "result": 1}`, near: "not a non-negative integer"},
+		{name: "fractional id", line: `{"id": 1.5, "result": 1}`, near: "not a non-negative integer"},
+		{name: "NaN id", line: `{"id": NaN, "result": 1}`, near: "not a non-negative integer"},
+		{name: "error not a string", line: `{"id": 1, "error": 3}`, near: "not a string"},
+		{name: "trailing garbage", line: `{"id": 1, "result": 1} x`},
+		{name: "two objects", line: `{"id": 1, "result": 1}{"id": 2, "result": 2}`},
+		{name: "bad token", line: `{"id": 1, "result": Nan}`},
+		{name: "token glued", line: `{"id": 1, "result": NaNa}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, ok, near := wireDecodeResponse([]byte(tt.line))
+			if ok != tt.ok {
+				t.Fatalf("ok = %v, want %v (resp %+v, near %q)", ok, tt.ok, resp, near)
+			}
+			if !strings.Contains(near, tt.near) || (tt.near == "" && near != "") {
+				t.Errorf("near = %q, want it to contain %q", near, tt.near)
+			}
+			if !ok {
+				return
+			}
+			if resp.ID != tt.id {
+				t.Errorf("id = %d, want %d", resp.ID, tt.id)
+			}
+			if tt.err != "" {
+				if !resp.IsErr || resp.Err != tt.err {
+					t.Errorf("err = %q (IsErr %v), want %q", resp.Err, resp.IsErr, tt.err)
+				}
+				return
+			}
+			if resp.IsErr {
+				t.Fatalf("unexpected error %q", resp.Err)
+			}
+			if got, want := wireShow(resp.Result), wireShow(tt.result); got != want {
+				t.Errorf("result = %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+func TestWireQuoteNonFinite(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`[1, 2]`, `[1, 2]`},
+		{`[NaN,Infinity,-Infinity]`, `["NaN","Infinity","-Infinity"]`},
+		{`{"NaN": "Infinity", "k": -Infinity}`, `{"NaN": "Infinity", "k": "-Infinity"}`},
+		{`"\"NaN\\" NaN`, `"\"NaN\\" "NaN"`},
+		{`-1, -Inf`, `-1, -Inf`},
+		{`I N -`, `I N -`},
+	}
+	for _, tt := range tests {
+		if got := string(wireQuoteNonFinite([]byte(tt.in))); got != tt.want {
+			t.Errorf("wireQuoteNonFinite(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzWireDecodeResponse(f *testing.F) {
+	for _, s := range []string{
+		`{"id": 7, "result": 0.25}`,
+		`{"id": 5, "result": [NaN, Infinity, -Infinity]}`,
+		`{"id": 6, "result": ["NaN", "x\"NaN", {"a": -Infinity}]}`,
+		`{"id": 4, "error": "NotImplementedError"}`,
+		`{"id": 1, "result": 1, "error": "x"}`,
+		`{"id": "1", "result": 1}`,
+		`{"id": 1e300, "result": 1}`,
+		`{"id": -0, "result": -}`,
+		`{"id": 1, "result": "\`,
+		`{"id":1,"result":[[[[[[[[[[]]]]]]]]]]}`,
+		`print("hello")`,
+		"{\"id\": 1, \"result\": \"\xff\xfe\"}",
+		`{`, `}`, `{}`, `-`, `NaN`, `-Infinity`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		orig := bytes.Clone(line)
+		resp, ok, near := wireDecodeResponse(line)
+		if !bytes.Equal(line, orig) {
+			t.Fatalf("the line was changed")
+		}
+		if ok {
+			if near != "" {
+				t.Errorf("ok with a near-miss reason %q", near)
+			}
+			if resp.ID < 0 {
+				t.Errorf("negative id %d", resp.ID)
+			}
+			if resp.IsErr == (resp.Err == "") {
+				t.Errorf("IsErr %v with Err %q", resp.IsErr, resp.Err)
+			}
+		}
+		// Without the letters N and I, acceptance is exactly encoding/json's.
+		if !bytes.ContainsAny(line, "NI") && ok && !json.Valid(bytes.TrimSpace(line)) {
+			t.Errorf("accepted invalid JSON %q", line)
+		}
+		q := wireQuoteNonFinite(line)
+		if json.Valid(line) && !bytes.Equal(q, line) {
+			// Valid JSON has no bare tokens outside strings: nothing to replace.
+			t.Errorf("changed valid JSON %q to %q", line, q)
+		}
+	})
+}

@@ -1,0 +1,165 @@
+package reference
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// TestTrainWithMatchesTrain checks that train written through the catalog's functions is
+// the catalog's train, on every generated kind of case (every optimizer, with and without
+// schedule, quadratic and logistic with mini-batches) in several dimensions.
+func TestTrainWithMatchesTrain(t *testing.T) {
+	close := func(got, want float64) bool {
+		return got == want || math.Abs(got-want) <= 1e-12*math.Max(1, math.Abs(want))
+	}
+	for _, seed := range []int64{1, 2, 3} {
+		for _, dim := range []int{1, 2, 4} {
+			cases, err := Generate("train", seed, 2*len(genTrainKinds), dim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, a := range cases {
+				c := genTrainKinds[i%len(genTrainKinds)]
+				name := fmt.Sprintf("seed%d/dim%d/%d-%s-%s-%s", seed, dim, i, c.problem, c.optimizer, c.schedule)
+				t.Run(name, func(t *testing.T) {
+					want, err := Call("train", a)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, err := TrainWith(a, Call)
+					if err != nil {
+						t.Fatal(err)
+					}
+					gw, wl := got.(map[string]any), want.(map[string]any)
+					gW, wW := gw["w"].([][]float64), wl["w"].([][]float64)
+					gL, wL := gw["loss"].([]float64), wl["loss"].([]float64)
+					if len(gW) != len(wW) || len(gL) != len(wL) {
+						t.Fatalf("lengths w %d, loss %d; want %d, %d", len(gW), len(gL), len(wW), len(wL))
+					}
+					for k := range wW {
+						if !close(gL[k], wL[k]) {
+							t.Errorf("loss[%d] = %v, want %v", k, gL[k], wL[k])
+						}
+						for j := range wW[k] {
+							if !close(gW[k][j], wW[k][j]) {
+								t.Errorf("w[%d][%d] = %v, want %v", k, j, gW[k][j], wW[k][j])
+							}
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestTrainWithCalls checks which functions TrainWith calls, with which arguments.
+func TestTrainWithCalls(t *testing.T) {
+	cases, err := Generate("train", 5, len(genTrainKinds), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range cases {
+		c := genTrainKinds[i]
+		t.Run(fmt.Sprintf("%s-%s-%s", c.problem, c.optimizer, c.schedule), func(t *testing.T) {
+			calls := map[string]int{}
+			_, err := TrainWith(a, func(fn string, b Args) (any, error) {
+				calls[fn]++
+				if fn == "adam_step" && b.Reader().Int("t") != calls[fn] {
+					t.Errorf("adam_step call %d has t = %v", calls[fn], b["t"])
+				}
+				if fn == "logistic_grad" && c.batches != b.Reader().Has("batch") {
+					t.Errorf("logistic_grad batch present = %v, want %v", !c.batches, c.batches)
+				}
+				if fn == "logistic_loss" && b.Reader().Has("batch") {
+					t.Error("logistic_loss given a batch")
+				}
+				return Call(fn, b)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			steps := a["steps"].(int)
+			want := map[string]int{
+				c.problem + "_loss":   steps + 1,
+				c.problem + "_grad":   steps,
+				c.optimizer + "_step": steps,
+			}
+			if c.schedule != "" {
+				want["lr_"+c.schedule] = steps
+			}
+			if fmt.Sprint(calls) != fmt.Sprint(want) {
+				t.Errorf("calls %v, want %v", calls, want)
+			}
+		})
+	}
+}
+
+func TestTrainWithErrors(t *testing.T) {
+	good := func() Args {
+		return Args{
+			"problem":   Args{"kind": "quadratic", "a": []float64{0.1, 2}},
+			"optimizer": Args{"kind": "gd", "lr": 0.1},
+			"w0":        []float64{1, 1},
+			"steps":     3,
+		}
+	}
+	tests := []struct {
+		name   string
+		change func(Args)
+	}{
+		{"unknown problem", func(a Args) { a["problem"] = Args{"kind": "cubic"} }},
+		{"unknown optimizer", func(a Args) { a["optimizer"] = Args{"kind": "rmsprop", "lr": 0.1} }},
+		{"unknown schedule", func(a Args) { a["schedule"] = Args{"kind": "cosine"} }},
+		{"negative steps", func(a Args) { a["steps"] = -1 }},
+		{"batches on a quadratic", func(a Args) { a["batches"] = [][]int{{0}, {0}, {0}} }},
+		{"missing w0", func(a Args) { delete(a, "w0") }},
+		{"bad step result", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := good()
+			call := Call
+			if tt.change != nil {
+				tt.change(a)
+			} else {
+				call = func(fn string, b Args) (any, error) {
+					if fn == "gd_step" {
+						return "oops", nil
+					}
+					return Call(fn, b)
+				}
+			}
+			if _, err := TrainWith(a, call); err == nil {
+				t.Error("no error")
+			}
+		})
+	}
+	if _, err := TrainWith(good(), Call); err != nil {
+		t.Errorf("good arguments: %v", err)
+	}
+}
+
+// TestTrainWithNonFinite checks that a run gone to NaN is recorded, not an error.
+func TestTrainWithNonFinite(t *testing.T) {
+	v, _ := LookupVariant("normalized-step-zero-nan")
+	a := Args{
+		"problem":   Args{"kind": "quadratic", "a": []float64{0.1, 2}},
+		"optimizer": Args{"kind": "normalized", "lr": 0.1},
+		"w0":        []float64{1, 0},
+		"steps":     3,
+	}
+	got, err := TrainWith(a, func(fn string, b Args) (any, error) {
+		if fn == v.Func {
+			return v.Call(b)
+		}
+		return Call(fn, b)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss := got.(map[string]any)["loss"].([]float64)
+	if len(loss) != 4 || math.IsNaN(loss[0]) || !math.IsNaN(loss[1]) || !math.IsNaN(loss[3]) {
+		t.Errorf("loss = %v, want finite then NaN", loss)
+	}
+}
