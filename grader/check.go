@@ -1,10 +1,9 @@
-//go:build lead
-
 package grader
 
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -225,13 +224,27 @@ func (p *checkPlan) score(res CheckResult, outs []outcome) CheckResult {
 	}
 	res.Message = failed[0].label + ": " + failed[0].msg
 	const maxDetails = 5
-	for i, o := range failed[1:] {
+	rest := failed[1:]
+	// Calls cut short by the same fault (the process hung or died) are one failure.
+	if f := failed[0].reply.Fault; f != nil {
+		same := 0
+		for _, o := range rest {
+			if o.reply.Fault == f {
+				same++
+			}
+		}
+		rest = slices.DeleteFunc(slices.Clone(rest), func(o *outcome) bool { return o.reply.Fault == f })
+		if same > 0 {
+			res.Details = append(res.Details, fmt.Sprintf("%d more cases were not answered: the same failure", same))
+		}
+	}
+	for i, o := range rest {
 		if o.skipped {
-			res.Details = append(res.Details, fmt.Sprintf("the %d steps after it were not run", len(failed)-1-i))
+			res.Details = append(res.Details, fmt.Sprintf("the %d steps after it were not run", len(rest)-i))
 			break
 		}
 		if i == maxDetails {
-			res.Details = append(res.Details, fmt.Sprintf("… and %d more failing cases", len(failed)-1-maxDetails))
+			res.Details = append(res.Details, fmt.Sprintf("… and %d more failing cases", len(rest)-maxDetails))
 			break
 		}
 		res.Details = append(res.Details, o.label+": "+o.msg)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,9 +42,10 @@ func LoadRubric(path string) (*Rubric, error) {
 //
 // The returned rubric has its defaults filled in: every check has a Name ("value #2" when
 // none is given: the kind and the check's 1-based position in its task), a Visibility, a
-// Scoring, a Mode (trajectory checks), and a Generate with its Count (5 unless given)
-// wherever the check generates inputs; trajectory and classification checks always have a
-// Generate. File, Task.Line and Check.Line are set.
+// Scoring, a Mode (trajectory checks), and a Generate with its Count (5 unless given; an
+// explicit 0 is refused, as the reference reads 0 as its own default) wherever the check
+// generates inputs; trajectory and classification checks always have a Generate. File,
+// Task.Line and Check.Line are set.
 func ParseRubric(name string, data []byte) (*Rubric, error) {
 	d := &rubricDecoder{file: name}
 	root := d.document(data)
@@ -55,7 +57,8 @@ func ParseRubric(name string, data []byte) (*Rubric, error) {
 	d.checkCatalog(r, src)
 	if len(d.errs) > 0 {
 		d.errs.Sort()
-		return nil, d.errs
+		// A mapping merged into several places (<<: *x) reports its problems once.
+		return nil, slices.Compact(d.errs)
 	}
 	return r, nil
 }
@@ -661,14 +664,13 @@ type rubricTaskSrc struct {
 }
 
 type rubricCheckSrc struct {
-	ctx      string // `task "adam", check "value #2"`
-	m        *rubricMap
-	kindOK   bool // Kind is a known kind and the keys fit it
-	stepsOK  bool
-	cases    []*rubricCaseSrc
-	generate *rubricMap // nil when absent
-	start    *rubricMap // nil when absent
-	startOK  bool
+	ctx     string // `task "adam", check "value #2"`
+	m       *rubricMap
+	kindOK  bool // Kind is a known kind and the keys fit it
+	stepsOK bool
+	cases   []*rubricCaseSrc
+	start   *rubricMap // nil when absent
+	startOK bool
 }
 
 type rubricCaseSrc struct {
@@ -978,7 +980,6 @@ func (d *rubricDecoder) check(n *yaml.Node, taskCtx string, j int) (Check, *rubr
 	}
 	if m.has("generate") {
 		gm := d.mapping(m.vals["generate"], ctx, "generate", rubricGenKeys)
-		cs.generate = gm
 		g := &Generate{Count: rubricDefaultGenCount}
 		if c.Kind == KindTrajectory {
 			g.Count = 0
@@ -994,7 +995,9 @@ func (d *rubricDecoder) check(n *yaml.Node, taskCtx string, j int) (Check, *rubr
 		if gm.has("seed") {
 			g.Seed, _ = d.integer(gm.vals["seed"], rubricPrefix(ctx, "generate.seed"), math.MinInt64, math.MaxInt64)
 		}
-		if gm.has("dim") {
+		if gm.has("dim") && c.Kind == KindClassification {
+			d.errorf(gm.keys["dim"], ctx, "generate.dim does not apply to a classification check: the reference's curves have their own dimension")
+		} else if gm.has("dim") {
 			if v, ok := d.integer(gm.vals["dim"], rubricPrefix(ctx, "generate.dim"), 0, math.MaxInt32); ok {
 				g.Dim = int(v)
 			}
@@ -1063,16 +1066,38 @@ func (d *rubricDecoder) caseOf(n *yaml.Node, checkCtx string, k int) (Case, *rub
 // it records nothing (the id of a task and the name of a check are read first, to name them
 // in the messages about the rest).
 func rubricPeek(n *yaml.Node, key string) string {
+	return rubricPeekDepth(n, key, 0)
+}
+
+func rubricPeekDepth(n *yaml.Node, key string, depth int) string {
 	n = rubricResolve(n)
-	if n == nil || n.Kind != yaml.MappingNode {
+	if n == nil || n.Kind != yaml.MappingNode || depth > 10 {
 		return ""
 	}
+	var merges []*yaml.Node
 	for j := 0; j+1 < len(n.Content); j += 2 {
-		if k := n.Content[j]; k.Kind == yaml.ScalarNode && k.Value == key {
+		k := n.Content[j]
+		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+			merges = append(merges, n.Content[j+1])
+			continue
+		}
+		if k.Kind == yaml.ScalarNode && k.Value == key {
 			if v := rubricResolve(n.Content[j+1]); v.Kind == yaml.ScalarNode && v.ShortTag() != "!!null" {
 				return v.Value
 			}
 			return ""
+		}
+	}
+	for _, m := range merges {
+		m = rubricResolve(m)
+		srcs := []*yaml.Node{m}
+		if m.Kind == yaml.SequenceNode {
+			srcs = m.Content
+		}
+		for _, src := range srcs {
+			if v := rubricPeekDepth(src, key, depth+1); v != "" {
+				return v
+			}
 		}
 	}
 	return ""

@@ -218,6 +218,56 @@ func TestRubricDurationAndDeadline(t *testing.T) {
 	}
 }
 
+func TestRubricEdgeCases(t *testing.T) {
+	tests := []struct {
+		name    string
+		yaml    string
+		wantErr string // "" for a rubric that loads
+	}{
+		{"not a mapping", "- a\n- b\n", `x.yaml:1:1: want a mapping (key: value lines) starting with "optgrade: 1", got a list`},
+		{"two documents", rubricTestHeader + rubricTestTask + "---\noptgrade: 1\n", "a second YAML document"},
+		{"tasks not a list", rubricTestHeader + "tasks: {}\n", "x.yaml:4:8: tasks: want a list, got a mapping"},
+		{"check not a mapping", rubricTestHeader + "tasks:\n  - id: x\n    function: gd_step\n    points: 1\n    checks: [value]\n",
+			`x.yaml:8:14: task "x", check "check #1": want a mapping (key: value), got "value"`},
+		{"string version", "optgrade: \"1\"\nassignment: a1\npoints: 1\n" + rubricTestTask, `x.yaml:1:11: optgrade: want an integer, got "1"`},
+		{"merge keys and aliases", rubricTestHeader + `tasks:
+  - id: nll
+    function: bernoulli_nll
+    points: 1
+    checks:
+      - &c {kind: value, points: 0.5, cases: [{args: &a {lam: 0.3, y: [1, 0]}}]}
+      - <<: *c
+        name: base 2
+        cases: [{args: {<<: *a, base: 2}}]
+`, ""},
+		{"problem in a merged mapping", rubricTestHeader + `x: &bad {colour: red}
+tasks:
+  - id: mle
+    function: bernoulli_mle
+    points: 1
+    checks:
+      - {<<: *bad, kind: value, points: 1, cases: [{args: {y: [1, 0]}}]}
+`, `x.yaml:4:10: task "mle", check "value #1": unknown key "colour"`},
+		{"classification dim", rubricTestHeader + "tasks:\n  - id: x\n    function: diagnose\n    points: 1\n    checks: [{kind: classification, points: 1, generate: {seed: 2, dim: 3}}]\n",
+			"generate.dim does not apply to a classification check"},
+		{"ragged matrix", rubricTestHeader + "tasks:\n  - id: x\n    function: logistic_loss\n    points: 1\n    checks: [{kind: value, points: 1, cases: [{args: {w: [1], X: [[1], [2, 3]], y: [1, 0]}}]}]\n",
+			"args.X: want a matrix (a list of rows of numbers, all of one length), got rows of different lengths"},
+		{"batch out of range", rubricTestHeader + "tasks:\n  - id: x\n    function: logistic_grad\n    points: 1\n    checks: [{kind: gradient, points: 1, cases: [{args: {w: [1], X: [[1], [2]], y: [1, 0], batch: [0, 5]}}]}]\n",
+			`x.yaml:8:99: task "x", check "gradient #1", case 1: the reference rejects these arguments: logistic_grad: argument "batch"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseRubric("x.yaml", []byte(tt.yaml))
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatal(err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
 func TestRubricArgsShape(t *testing.T) {
 	tests := []struct {
 		name string

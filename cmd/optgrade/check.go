@@ -1,5 +1,3 @@
-//go:build lead
-
 package main
 
 import (
@@ -23,7 +21,9 @@ func checkCommand() *cli.Command {
 visible checks and prints what passed, what failed, by how much and the likely mistake.
 Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric error,
 3 when the submission could not be graded at all (it would not start).`,
-		Flags: append(runFlags(), outputFlags()...),
+		Flags: append(append(runFlags(), outputFlags()...),
+			&cli.BoolFlag{Name: "all", Usage: "also run the hidden and after-due-date checks (needs the full rubric; for instructors proving a solution)"},
+		),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return usagef("check takes one submission folder, got %d (use grade for several)", c.NArg())
@@ -44,7 +44,7 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			if err != nil {
 				return err
 			}
-			g, err := grader.New(rubric, false)
+			g, err := grader.New(rubric, c.Bool("all"))
 			if err != nil {
 				return err
 			}

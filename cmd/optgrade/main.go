@@ -1,5 +1,3 @@
-//go:build lead
-
 // Command optgrade grades the Optimization assignment of a deep-learning course: it runs a
 // student's submission (a process speaking the optgrade wire protocol), compares every
 // function with the reference implementation within numeric tolerances, scores the

@@ -1,0 +1,59 @@
+package rubrics_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/optgrade/optgrade/grader"
+)
+
+func TestRubricsLintClean(t *testing.T) {
+	files, err := filepath.Glob("*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no rubrics found: %v", err)
+	}
+	for _, f := range files {
+		t.Run(f, func(t *testing.T) {
+			r, err := grader.LoadRubric(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := grader.LintRubric(context.Background(), r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Reference.Score != r.Points || l.Reference.MaxScore != r.Points {
+				t.Errorf("reference scores %g/%g, want %g", l.Reference.Score, l.Reference.MaxScore, r.Points)
+			}
+			for _, p := range l.Problems() {
+				t.Error(p)
+			}
+			if len(l.Variants) == 0 {
+				t.Error("no misconception was tried")
+			}
+		})
+	}
+}
+
+// TestHiddenChecksUseOtherSeeds keeps a hidden check from being guessed from a visible
+// one: no hidden check of a task reuses a visible check's seed.
+func TestHiddenChecksUseOtherSeeds(t *testing.T) {
+	r, err := grader.LoadRubric("assignment1.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range r.Tasks {
+		visible := map[int64]bool{}
+		for _, c := range task.Checks {
+			if c.Generate != nil && c.Visibility == grader.Visible {
+				visible[c.Generate.Seed] = true
+			}
+		}
+		for _, c := range task.Checks {
+			if c.Generate != nil && c.Visibility != grader.Visible && visible[c.Generate.Seed] {
+				t.Errorf("task %q: hidden check %q reuses a visible seed %d", task.ID, c.Name, c.Generate.Seed)
+			}
+		}
+	}
+}
