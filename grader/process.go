@@ -183,8 +183,10 @@ func (c *ProcessConn) Functions() []string { return append([]string(nil), c.func
 // read, with a line "[optgrade] …" where the grader killed the process — capped at
 // OutputCap, with "… [N bytes dropped]" when more came. Paths inside the working copy are
 // shown relative to it.
-func (c *ProcessConn) Output() string {
-	s := c.out.String()
+func (c *ProcessConn) Output() string { return c.relative(c.out.String()) }
+
+// relative shows paths inside the working copy relative to it.
+func (c *ProcessConn) relative(s string) string {
 	if c.work != "" {
 		s = strings.ReplaceAll(s, c.work+"/", "")
 		s = strings.ReplaceAll(s, c.work, ".")
@@ -338,7 +340,7 @@ func (c *ProcessConn) startOnce(ctx context.Context) *ProcessFault {
 	fns, msg := procCheckHello(resps[0])
 	if msg != "" {
 		c.kill("its hello was wrong: " + msg)
-		return startFault(msg, p.tail.String())
+		return startFault(msg, c.relative(p.tail.String()))
 	}
 	c.functions = fns
 	return nil
@@ -439,7 +441,7 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 		if c.proc != nil {
 			c.kill(f.Msg)
 		}
-		f.Stderr = p.tail.String()
+		f.Stderr = c.relative(p.tail.String())
 	}
 	select {
 	case <-writeDone:

@@ -240,6 +240,7 @@ func TestProcessFaults(t *testing.T) {
 			if !errors.As(replies[1].Fault, &f) {
 				t.Fatalf("no ProcessFault: %+v", replies[1])
 			}
+			t.Logf("fault: %v", f)
 			if f.Kind != tt.kind || f.Fn != tt.call.Fn {
 				t.Errorf("fault kind %q fn %q, want %q %q", f.Kind, f.Fn, tt.kind, tt.call.Fn)
 			}
@@ -294,6 +295,7 @@ func TestProcessBadHello(t *testing.T) {
 			if conn != nil {
 				t.Errorf("conn = %v, want nil", conn)
 			}
+			t.Logf("error: %v", err)
 			var f *ProcessFault
 			if !errors.As(err, &f) || f.Kind != FaultStart {
 				t.Fatalf("error %v (%T), want a start fault", err, err)
@@ -546,5 +548,44 @@ func BenchmarkProcessStart(b *testing.B) {
 				c.Close()
 			}
 		})
+	}
+}
+
+func TestProcessLimits(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  sandbox.Config
+		call Call
+		msg  string
+	}{
+		{"cpu", sandbox.Config{CPUSeconds: 1}, procCall("spin"), "was killed by SIGXCPU (it used up its CPU time limit)"},
+		{"memory", sandbox.Config{MemoryBytes: 256 << 20}, procCall("alloc", "mb", 512), "MemoryError"},
+		{"file size", sandbox.Config{FileBytes: 1 << 20}, procCall("writefile", "mb", 2), "File too large"},
+	}
+	for _, sb := range procSandboxes[:2] {
+		for _, tt := range tests {
+			t.Run(sb.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				r := procTestRunner(t, "ok")
+				r.CallTimeout = 4 * time.Second
+				r.Sandbox = tt.cfg
+				r.Sandbox.NoBwrap = sb.cfg.NoBwrap
+				c := procTestStart(t, r)
+				rep := c.Do(context.Background(), []Call{tt.call})
+				var f *ProcessFault
+				if !errors.As(rep[0].Fault, &f) || f.Kind != FaultExit || !strings.Contains(f.Error(), tt.msg) {
+					t.Errorf("reply %+v, want an exit fault with %q", rep[0], tt.msg)
+				} else {
+					t.Logf("fault: %v", f)
+				}
+				// Within the limits the same call works.
+				if tt.name != "cpu" {
+					ok := procCall(tt.call.Fn, "mb", 1)
+					if rep := c.Do(context.Background(), []Call{ok}); rep[0].Result != "ok" {
+						t.Errorf("within the limit: %+v", rep[0])
+					}
+				}
+			})
+		}
 	}
 }

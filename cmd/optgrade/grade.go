@@ -29,7 +29,7 @@ that is interrupted resumes where it stopped: a student whose result.json exists
 not graded again (unless --regrade). Exit code 0 when every submission passed every
 check, 1 when some did not, 2 for a usage or rubric error.`,
 		Flags: append(runFlags(),
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "the output `DIR`", Required: true},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "the output `DIR` (required)"},
 			&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "submissions graded at once"},
 			&cli.BoolFlag{Name: "regrade", Usage: "grade every submission again, even those with a result.json"},
 			&cli.StringFlag{Name: "brightspace-column", Value: "Assignment 1", Usage: "the grade item name in brightspace.csv"},
@@ -48,6 +48,9 @@ func gradeAction(c *cli.Context) error {
 	}
 	if c.String("rubric") == "" {
 		return usagef("grade needs --rubric FILE")
+	}
+	if c.String("out") == "" {
+		return usagef("grade needs --out DIR for the results")
 	}
 	rubric, err := loadRubric(c, "")
 	if err != nil {

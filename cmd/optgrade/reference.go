@@ -46,20 +46,44 @@ prints 0.2652949955741215. Non-finite results print as NaN, Infinity, -Infinity 
 }
 
 func referenceCall(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return usagef("reference call takes one function name, got %d arguments", c.NArg())
+	// Flags may also follow the function name, as in the documented example
+	// (urfave/cli stops reading flags at the first argument).
+	rest := c.Args().Slice()
+	argsJSON, variant := c.String("args"), c.String("variant")
+	var positional []string
+	for i := 0; i < len(rest); i++ {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(rest[i], "-"), "=")
+		if !strings.HasPrefix(rest[i], "-") || (name != "args" && name != "a" && name != "variant") {
+			positional = append(positional, rest[i])
+			continue
+		}
+		if !hasValue {
+			if i+1 == len(rest) {
+				return usagef("flag --%s needs a value", name)
+			}
+			i++
+			value = rest[i]
+		}
+		if name == "variant" {
+			variant = value
+		} else {
+			argsJSON = value
+		}
 	}
-	fn := c.Args().First()
+	if len(positional) != 1 {
+		return usagef("reference call takes one function name, got %d arguments", len(positional))
+	}
+	fn := positional[0]
 	if _, ok := reference.Lookup(fn); !ok {
 		return usagef("unknown function %q (see optgrade reference list)", fn)
 	}
 	var args reference.Args
-	dec := json.NewDecoder(strings.NewReader(c.String("args")))
+	dec := json.NewDecoder(strings.NewReader(argsJSON))
 	if err := dec.Decode(&args); err != nil || args == nil {
 		return usagef("--args must be a JSON object: %v", err)
 	}
 	call := func(a reference.Args) (any, error) { return reference.Call(fn, a) }
-	if name := c.String("variant"); name != "" {
+	if name := variant; name != "" {
 		v, ok := reference.LookupVariant(name)
 		if !ok || v.Func != fn {
 			var names []string

@@ -29,6 +29,9 @@ Functions (by "fn"):
     nearmiss    prints {"id": ..., "result": 1, "error": "x"} (both keys), then hangs
     flood       writes args["mb"] MB of lines on stdout and on stderr, then answers "ok"
     bigline     writes one line of args["mb"] MB starting with '{', then answers "ok"
+    spin        busy-loops forever (for the CPU limit)
+    alloc       allocates args["mb"] MB, then answers "ok" (for the memory limit)
+    writefile   writes args["mb"] MB to big.bin in its folder, then answers "ok" (file size limit)
     spawn       starts a child ignoring SIGTERM which starts a grandchild; both sleep, with
                 args["token"] in their command lines; answers "ok"
 """
@@ -41,7 +44,8 @@ import time
 
 MODE = sys.argv[1] if len(sys.argv) > 1 else "ok"
 FUNCTIONS = ["echo", "add", "nonfinite", "nanstrings", "stray", "stderr", "fail", "hang",
-             "crash", "wrongid", "nearmiss", "flood", "bigline", "spawn"]
+             "crash", "wrongid", "nearmiss", "flood", "bigline", "spin", "alloc", "writefile", "spawn"]
+
 
 def send(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
@@ -126,6 +130,16 @@ def serve(req):
             sys.stdout.write(chunk)
         sys.stdout.write("\n")
         sys.stdout.flush()
+        send({"id": rid, "result": "ok"})
+    elif fn == "spin":
+        while True:
+            pass
+    elif fn == "alloc":
+        block = bytearray(int(args["mb"]) << 20)
+        send({"id": rid, "result": "ok" if len(block) else "none"})
+    elif fn == "writefile":
+        with open("big.bin", "wb") as f:
+            f.write(b"w" * (int(args["mb"]) << 20))
         send({"id": rid, "result": "ok"})
     elif fn == "spawn":
         spawn(args["token"])

@@ -1,0 +1,213 @@
+package sandbox
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// run runs a shell script isolated by cfg in dir and returns its combined output.
+func run(t *testing.T, cfg Config, dir, script string) (string, Isolation, error) {
+	t.Helper()
+	cmd := exec.Command("/bin/sh", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir}
+	iso, err := cfg.Apply(cmd, dir)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	out, err := cmd.CombinedOutput()
+	return strings.TrimSpace(string(out)), iso, err
+}
+
+func TestApplyLimits(t *testing.T) {
+	cfg := Config{NoBwrap: true, KeepRoot: true, CPUSeconds: 7, MemoryBytes: 512 << 20, FileBytes: 1 << 20, Processes: 99}
+	// dash: -t seconds, -v KiB, -f 512-byte blocks, -c, -p processes; bash spells the last -u.
+	const script = `ulimit -t; ulimit -v; ulimit -f; ulimit -c; ulimit -p 2>/dev/null || ulimit -u; ulimit -H -t`
+	const want = "7\n524288\n2048\n0\n99\n9"
+	for _, via := range []string{"prlimit", "ulimit"} {
+		t.Run(via, func(t *testing.T) {
+			if via == "prlimit" && prlimitLookup() == "" {
+				t.Skip("no prlimit here")
+			}
+			if via == "ulimit" {
+				saved := prlimitPath
+				prlimitPath = func() string { return "" }
+				defer func() { prlimitPath = saved }()
+			}
+			out, iso, err := run(t, cfg, t.TempDir(), script)
+			if err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+			if out != want {
+				t.Errorf("limits:\n%s\nwant\n%s", out, want)
+			}
+			if iso.Limits != via {
+				t.Errorf("Limits = %q, want %q", iso.Limits, via)
+			}
+			if !strings.Contains(iso.String(), "cpu 7 s, address space 512 MiB, 99 processes, file size 1 MiB, no core files") {
+				t.Errorf("String() = %q", iso)
+			}
+		})
+	}
+}
+
+func TestApplyUnlimited(t *testing.T) {
+	cfg := Config{NoBwrap: true, KeepRoot: true, CPUSeconds: -1, MemoryBytes: -1, FileBytes: -1, Processes: -1}
+	out, _, err := run(t, cfg, t.TempDir(), `ulimit -c; echo ok`)
+	if err != nil || out != "0\nok" {
+		t.Errorf("out %q, err %v", out, err)
+	}
+}
+
+func TestApplyBwrap(t *testing.T) {
+	if _, err := Bubblewrap(); err != nil {
+		t.Skipf("no bubblewrap: %v", err)
+	}
+	secret := filepath.Join(os.TempDir(), "optgrade-sandbox-secret")
+	if err := os.WriteFile(secret, []byte("hidden"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(secret)
+	wd, _ := os.Getwd()
+	tests := []struct {
+		name, script, want string
+	}{
+		{"the working copy is writable", `echo hi > note.txt && cat note.txt`, "hi"},
+		{"it is the working directory", `pwd`, "DIR"},
+		{"system is read-only", `touch /usr/optgrade-x 2>/dev/null && echo writable || echo read-only`, "read-only"},
+		{"etc is read-only", `test -w /etc/passwd && echo writable || echo read-only`, "read-only"},
+		{"the grader's files are not there", `test -e ` + wd + ` && echo visible || echo absent`, "absent"},
+		{"private /tmp", `test -e ` + secret + ` && echo visible || echo absent`, "absent"},
+		{"no network but lo", `tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '`, "lo"},
+		{"own pid namespace", `ls /proc | grep -c '^[0-9]'`, "FEW"},
+		{"no capabilities", `grep CapEff /proc/self/status | tr -d '\t'`, "CapEff:0000000000000000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			out, iso, err := run(t, Config{}, dir, tt.script)
+			if err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+			if !iso.Bwrap {
+				t.Fatalf("isolation %s, want bubblewrap", iso)
+			}
+			if tt.want == "FEW" {
+				// bwrap's init, sh and its pipeline, not the machine's processes.
+				if len(out) != 1 {
+					t.Errorf("%s processes visible", out)
+				}
+				return
+			}
+			if want := strings.ReplaceAll(tt.want, "DIR", dir); out != want {
+				t.Errorf("got %q, want %q", out, want)
+			}
+		})
+	}
+	// What the working copy gets written to is on the host.
+	dir := t.TempDir()
+	if out, _, err := run(t, Config{}, dir, `echo result > out.txt`); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "out.txt")); err != nil || string(b) != "result\n" {
+		t.Errorf("out.txt = %q, %v", b, err)
+	}
+}
+
+func TestApplyNobody(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("not root")
+	}
+	parent := t.TempDir()
+	os.Chmod(parent, 0o711)
+	dir := filepath.Join(parent, "sub")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, iso, err := run(t, Config{NoBwrap: true}, dir, `id -u; touch x && echo wrote`)
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if out != "65534\nwrote" || iso.User != "nobody" {
+		t.Errorf("out %q, user %q", out, iso.User)
+	}
+	out, _, _ = run(t, Config{NoBwrap: true, KeepRoot: true}, dir, `id -u`)
+	if out != "0" {
+		t.Errorf("KeepRoot: uid %q", out)
+	}
+}
+
+func TestApplyDisabled(t *testing.T) {
+	cmd := exec.Command("/bin/sh", "-c", "ulimit -c")
+	iso, err := Config{Disable: true}.Apply(cmd, "relative/is/fine/here")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if iso.String() != "own process group" || cmd.Path != "/bin/sh" || !cmd.SysProcAttr.Setsid {
+		t.Errorf("isolation %q, path %q, attr %+v", iso, cmd.Path, cmd.SysProcAttr)
+	}
+	if got := (Config{Disable: true}).Describe(); got != "own process group" {
+		t.Errorf("Describe() = %q", got)
+	}
+}
+
+func TestApplyErrors(t *testing.T) {
+	cmd := exec.Command("optgrade-no-such-program")
+	if _, err := (Config{}).Apply(cmd, t.TempDir()); err == nil {
+		t.Error("Apply accepted a command that was not found")
+	}
+	cmd = exec.Command("/bin/true")
+	if _, err := (Config{}).Apply(cmd, "relative"); err == nil {
+		t.Error("Apply accepted a relative working directory")
+	}
+}
+
+func TestKillGroup(t *testing.T) {
+	for _, pgid := range []int{-1, 0, 1} {
+		if err := KillGroup(pgid); err == nil {
+			t.Errorf("KillGroup(%d) = nil", pgid)
+		}
+	}
+	cmd := exec.Command("/bin/sh", "-c", "sleep 100 & sleep 100")
+	if _, err := (Config{Disable: true}).Apply(cmd, "/"); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := KillGroup(cmd.Process.Pid); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
+		t.Errorf("wait: %v", err)
+	}
+	if err := KillGroup(cmd.Process.Pid); err != nil {
+		t.Errorf("KillGroup of a gone group: %v", err)
+	}
+}
+
+func TestInterpreterDirs(t *testing.T) {
+	home, _ := os.UserHomeDir()
+	tests := []struct {
+		path, dir string
+		want      []string
+	}{
+		{"/usr/bin/python3", "/tmp/x/sub", nil},
+		{"python3", "/tmp/x/sub", nil},
+		{"/opt/conda/bin/python", "/tmp/x/sub", []string{"/opt/conda"}},
+		{"/opt/tools/python", "/tmp/x/sub", []string{"/opt/tools"}},
+		{"/tmp/x/sub/bin/run", "/tmp/x/sub", nil},
+		{filepath.Join(home, "bin/python"), "/tmp/x/sub", []string{filepath.Join(home, "bin")}},
+	}
+	for _, tt := range tests {
+		got := interpreterDirs(tt.path, tt.dir)
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("interpreterDirs(%q) = %v, want %v", tt.path, got, tt.want)
+		}
+	}
+}
