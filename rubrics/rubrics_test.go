@@ -2,6 +2,7 @@ package rubrics_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -55,5 +56,28 @@ func TestHiddenChecksUseOtherSeeds(t *testing.T) {
 				t.Errorf("task %q: hidden check %q reuses a visible seed %d", task.ID, c.Name, c.Generate.Seed)
 			}
 		}
+	}
+}
+
+// TestKitRubricIsPublic keeps the rubric handed out with the student kit in step with the
+// course rubric: it is exactly `optgrade rubric public assignment1.yaml`.
+func TestKitRubricIsPublic(t *testing.T) {
+	r, err := grader.LoadRubric("assignment1.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := grader.MarshalRubric(r.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("../submissions/kit/python/rubric.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Error("submissions/kit/python/rubric.yaml is stale: run optgrade rubric public rubrics/assignment1.yaml > submissions/kit/python/rubric.yaml")
+	}
+	if _, err := grader.ParseRubric("kit", got); err != nil {
+		t.Errorf("the kit's rubric does not load: %v", err)
 	}
 }

@@ -15,6 +15,26 @@ func rubricCommand() *cli.Command {
 		Usage: "check rubrics (for instructors)",
 		Subcommands: []*cli.Command{
 			{
+				Name:      "public",
+				Usage:     "print the rubric without its hidden and after-due-date checks, to hand out with the assignment",
+				ArgsUsage: "FILE",
+				Action: func(c *cli.Context) error {
+					if c.NArg() != 1 {
+						return usagef("rubric public takes one rubric file")
+					}
+					r, err := grader.LoadRubric(c.Args().First())
+					if err != nil {
+						return err
+					}
+					out, err := grader.MarshalRubric(r.Public())
+					if err != nil {
+						return err
+					}
+					_, err = c.App.Writer.Write(out)
+					return err
+				},
+			},
+			{
 				Name:      "lint",
 				Usage:     "validate a rubric, prove the reference scores full marks, and list the misconceptions its checks would not catch",
 				ArgsUsage: "FILE",
