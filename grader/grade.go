@@ -75,6 +75,7 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 	res := &Result{
 		Version:           ResultVersion,
 		Assignment:        g.rubric.Assignment,
+		Title:             g.rubric.Title,
 		Student:           student,
 		Submission:        dir,
 		SubmittedAt:       when.At,

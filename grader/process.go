@@ -182,7 +182,8 @@ func (c *ProcessConn) Functions() []string { return append([]string(nil), c.func
 // Output returns the submission's own output — stray stdout lines and stderr, in the order
 // read, with a line "[optgrade] …" where the grader killed the process — capped at
 // OutputCap, with "… [N bytes dropped]" when more came. Paths inside the working copy are
-// shown relative to it.
+// shown relative to it. Stderr is read concurrently with the responses, so its last
+// lines may arrive after the last reply: after Close, Output holds everything.
 func (c *ProcessConn) Output() string { return c.relative(c.out.String()) }
 
 // relative shows paths inside the working copy relative to it.

@@ -195,6 +195,10 @@ func TestProcessStderrCapped(t *testing.T) {
 	if replies[0].Result != "ok" || replies[1].Result != 3.0 {
 		t.Fatalf("replies %+v", replies)
 	}
+	if out := c.Output(); len(out) > 1100 {
+		t.Errorf("len(Output()) = %d before Close, want about 1000", len(out))
+	}
+	c.Close() // stderr is read to its end
 	out := c.Output()
 	if !strings.HasSuffix(out, "… [99000 bytes dropped]\n") {
 		t.Errorf("Output() ends %q, want the count of dropped bytes", out[max(len(out)-60, 0):])

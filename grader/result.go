@@ -21,6 +21,7 @@ const (
 type Result struct {
 	Version     int     `json:"version"`
 	Assignment  string  `json:"assignment"`
+	Title       string  `json:"title,omitempty"` // the rubric's title
 	Student     string  `json:"student"`
 	Submission  string  `json:"submission"` // folder, as given
 	Score       float64 `json:"score"`      // after the late penalty

@@ -229,3 +229,14 @@ const (
 	maxDetails     = 5  // further failing cases shown under a check
 	maxOutputLines = 40 // lines of the student's output shown
 )
+
+// heading names the assignment: its title with its id, or whichever is set.
+func heading(r *grader.Result) string {
+	switch {
+	case r.Title == "":
+		return r.Assignment
+	case r.Assignment == "":
+		return r.Title
+	}
+	return r.Title + " (" + r.Assignment + ")"
+}

@@ -40,7 +40,7 @@ var mdStatus = map[string]string{
 func (m mdWriter) write(r *grader.Result, o Options) {
 	title := "optgrade report"
 	if r.Assignment != "" {
-		title = mdText(r.Assignment)
+		title = mdText(heading(r))
 	}
 	if r.Student != "" {
 		title += " — " + mdText(r.Student)

@@ -84,7 +84,7 @@ func (t *textWriter) statusWord(s string) string {
 
 func (t *textWriter) header(r *grader.Result) {
 	if r.Assignment != "" {
-		t.line("%s", t.paint(ansiBold, printable(r.Assignment)))
+		t.line("%s", t.paint(ansiBold, printable(heading(r))))
 	}
 	if r.Student != "" {
 		t.line("Student: %s", printable(r.Student))

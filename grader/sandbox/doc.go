@@ -13,9 +13,13 @@
 //     path and used as the working directory; a private /tmp, /proc and /dev; every
 //     namespace unshared (no network, own pid namespace); killed with the grader
 //     (--die-with-parent). The rubric, the reference, other submissions and the results are
-//     simply not there. Whether bwrap works is probed once per grader process;
-//   - as the unprivileged user nobody (65534) when the grader runs as root without
-//     bubblewrap (the working copy is given to that user).
+//     simply not there; no capabilities (--cap-drop ALL). Whether bwrap works is probed
+//     once per grader process;
+//   - as the unprivileged user nobody (65534) when the grader runs as root, inside
+//     bubblewrap or not (bwrap itself then runs unprivileged; where only root may create
+//     namespaces it runs as root without capabilities). The working copy is given to
+//     nobody; if nobody cannot reach the program (a pyenv Python under /root) the
+//     command keeps root and Isolation.Note says so.
 //
 // An interpreter outside the read-only system directories (a pyenv or conda Python, a
 // virtualenv) is made visible read-only inside the sandbox: Apply binds the prefix of the
@@ -26,5 +30,6 @@
 //
 // Processes that leave the process group (setsid) survive a group kill outside bubblewrap;
 // inside it they die with the pid namespace. RLIMIT_NPROC is not enforced by the kernel for
-// root, which is one reason for the switch to nobody.
+// root, which is one more reason for the switch to nobody; for nobody it counts the
+// processes and threads of every submission running at once.
 package sandbox

@@ -46,9 +46,9 @@ type Config struct {
 	// ReadOnly lists more host paths to make visible, read-only, inside bubblewrap (an
 	// interpreter's installation that Apply does not find by itself).
 	ReadOnly []string
-	// KeepRoot keeps a root grader's user id for the submission when bubblewrap is not
-	// used, instead of switching to nobody (then the interpreter need not be readable by
-	// nobody, e.g. a pyenv Python under /root).
+	// KeepRoot keeps a root grader's user id for the submission instead of switching to
+	// nobody. Apply keeps it anyway, and says so, when nobody could not reach the program
+	// or the working directory (a pyenv Python under /root).
 	KeepRoot bool
 }
 
@@ -59,6 +59,8 @@ type Isolation struct {
 	User   string // the user switched to ("nobody"), or "" for the grader's own
 	// Fallback says why bubblewrap is not used although the Config allows it.
 	Fallback string
+	// Note says why a root grader's submission runs as root ("" otherwise).
+	Note string
 
 	limits string // the limits in words
 }
@@ -78,6 +80,8 @@ func (i Isolation) String() string {
 	}
 	if i.User != "" {
 		parts = append(parts, "user "+i.User)
+	} else if i.Note != "" {
+		parts = append(parts, i.Note)
 	}
 	parts = append(parts, "own process group")
 	return strings.Join(parts, "; ")
@@ -93,8 +97,20 @@ func (c Config) plan() Isolation {
 	if c.Disable {
 		return iso
 	}
+	nobody := os.Geteuid() == 0 && !c.KeepRoot
+	if nobody {
+		iso.User = "nobody"
+	}
 	if !c.NoBwrap {
-		if _, err := Bubblewrap(); err != nil {
+		_, err := bubblewrap(nobody)
+		if err != nil && nobody {
+			// No unprivileged namespaces for nobody: bubblewrap as root, without capabilities.
+			if _, err2 := bubblewrap(false); err2 == nil {
+				err, iso.User = nil, ""
+				iso.Note = "runs as root without capabilities (bubblewrap works only for root here)"
+			}
+		}
+		if err != nil {
 			iso.Fallback = err.Error()
 		} else {
 			iso.Bwrap = true
@@ -109,9 +125,6 @@ func (c Config) plan() Isolation {
 			iso.Limits = "ulimit"
 		}
 	}
-	if !iso.Bwrap && os.Geteuid() == 0 && !c.KeepRoot {
-		iso.User = "nobody"
-	}
 	return iso
 }
 
@@ -119,8 +132,9 @@ func (c Config) plan() Isolation {
 // isolated, with dir (the submission's own working copy, an absolute path) as its writable
 // working directory: cmd.Path and cmd.Args become a wrapper command line (prlimit, bwrap)
 // that ends in the original one, and cmd.SysProcAttr asks for a new session. Apply
-// returns what it did. When the program was started as root without bubblewrap, dir is
-// given to nobody, and dir's ancestors must be searchable by others.
+// returns what it did. A root grader runs the command as nobody and gives dir (its
+// contents included) to nobody; if nobody could not reach the program or dir (every
+// ancestor must be searchable by others), the command keeps root and Isolation.Note says so.
 func (c Config) Apply(cmd *exec.Cmd, dir string) (Isolation, error) {
 	if cmd.Err != nil {
 		return Isolation{}, cmd.Err
@@ -137,9 +151,19 @@ func (c Config) Apply(cmd *exec.Cmd, dir string) (Isolation, error) {
 	if !filepath.IsAbs(dir) {
 		return iso, fmt.Errorf("sandbox: working directory %q is not absolute", dir)
 	}
+	if iso.User != "" {
+		if why := nobodyCannotRun(cmd.Path, dir); why != "" {
+			iso.User, iso.Note = "", "runs as root: "+why
+			if iso.Bwrap {
+				if _, err := bubblewrap(false); err != nil {
+					iso.Bwrap, iso.Fallback = false, err.Error()
+				}
+			}
+		}
+	}
 	argv := append([]string{cmd.Path}, cmd.Args[1:]...)
 	if iso.Bwrap {
-		bwrap, _ := Bubblewrap()
+		bwrap, _ := bubblewrap(iso.User != "")
 		bargs := bwrapArgs(dir, append(c.ReadOnly, interpreterDirs(cmd.Path, dir)...))
 		argv = append(append(append([]string{bwrap}, bargs...), "--"), argv...)
 	}
@@ -184,7 +208,7 @@ func KillGroup(pgid int) error {
 var systemDirs = []string{"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"}
 
 func bwrapArgs(dir string, readOnly []string) []string {
-	args := []string{"--unshare-all", "--die-with-parent"}
+	args := []string{"--unshare-all", "--die-with-parent", "--cap-drop", "ALL"}
 	for _, d := range systemDirs {
 		fi, err := os.Lstat(d)
 		switch {
@@ -229,7 +253,7 @@ func interpreterDirs(path, dir string) []string {
 	home, _ := os.UserHomeDir()
 	var out []string
 	for _, p := range paths {
-		if underAny(p, systemDirs) {
+		if underAny(p, systemDirs) || under(p, dir) {
 			continue
 		}
 		d := filepath.Dir(p)
@@ -259,23 +283,40 @@ func underAny(p string, dirs []string) bool {
 	return false
 }
 
-var bwrapProbe struct {
-	once sync.Once
+type probeResult struct {
 	path string
 	err  error
 }
 
-// Bubblewrap returns the path of a bwrap that works here, or why there is none. It probes
-// once per process by running `true` in a sandbox made as Apply makes them (bwrap may be
-// installed but unable to create namespaces, e.g. in an unprivileged container).
-func Bubblewrap() (string, error) {
-	bwrapProbe.once.Do(func() {
-		bwrapProbe.path, bwrapProbe.err = probeBwrap()
-	})
-	return bwrapProbe.path, bwrapProbe.err
+// bwrapProbes holds the probes as the grader's own user and as nobody.
+var bwrapProbes = [2]func() probeResult{
+	sync.OnceValue(func() probeResult { p, err := probeBwrap(false); return probeResult{p, err} }),
+	sync.OnceValue(func() probeResult { p, err := probeBwrap(true); return probeResult{p, err} }),
 }
 
-func probeBwrap() (string, error) {
+// Bubblewrap returns the path of a bwrap that works here for the user Apply runs it as
+// (nobody for a root grader, falling back to root), or why there is none. It probes once
+// per process by running `true` in a sandbox made as Apply makes them: bwrap may be
+// installed but unable to create namespaces, e.g. in an unprivileged container.
+func Bubblewrap() (string, error) {
+	if os.Geteuid() == 0 {
+		if p, err := bubblewrap(true); err == nil {
+			return p, nil
+		}
+	}
+	return bubblewrap(false)
+}
+
+func bubblewrap(asNobody bool) (string, error) {
+	i := 0
+	if asNobody {
+		i = 1
+	}
+	r := bwrapProbes[i]()
+	return r.path, r.err
+}
+
+func probeBwrap(asNobody bool) (string, error) {
 	path, err := exec.LookPath("bwrap")
 	if err != nil {
 		return "", errors.New("bwrap is not installed")
@@ -292,7 +333,14 @@ func probeBwrap() (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	args := append(bwrapArgs(dir, nil), "--", truePath)
-	out, err := exec.CommandContext(ctx, path, args...).CombinedOutput()
+	cmd := exec.CommandContext(ctx, path, args...)
+	if asNobody {
+		if err := os.Chmod(dir, 0o777); err != nil {
+			return "", fmt.Errorf("probe bwrap: %w", err)
+		}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: NobodyID, Gid: NobodyID, Groups: []uint32{}}}
+	}
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		msg := strings.TrimSpace(string(out))
 		if msg == "" {
@@ -433,6 +481,53 @@ func ulimitScript(lim []limit) string {
 	}
 	b.WriteString(`exec "$@"`)
 	return b.String()
+}
+
+// nobodyCannotRun says why nobody could not run the program at path in dir, or "".
+// Only the permission bits for others count (nobody is in no group of consequence).
+func nobodyCannotRun(path, dir string) string {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(dir, path) // run from dir: the copy, given to nobody
+	}
+	if reach := othersCanReach(filepath.Dir(dir)); reach != "" {
+		return reach + " is not searchable by nobody"
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "" // let the start fail and say why
+	}
+	if under(real, dir) {
+		return ""
+	}
+	if reach := othersCanReach(filepath.Dir(real)); reach != "" {
+		return reach + " is not searchable by nobody"
+	}
+	if fi, err := os.Stat(real); err == nil && fi.Mode().Perm()&0o001 == 0 {
+		return real + " is not executable by nobody"
+	}
+	return ""
+}
+
+// othersCanReach returns the first directory from / down to dir that others may not
+// search, or "".
+func othersCanReach(dir string) string {
+	var chain []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		chain = append(chain, d)
+		if d == "/" || d == "." {
+			break
+		}
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		fi, err := os.Stat(chain[i])
+		if err != nil {
+			return ""
+		}
+		if fi.Mode().Perm()&0o001 == 0 {
+			return chain[i]
+		}
+	}
+	return ""
 }
 
 func chownTree(dir string, uid, gid int) error {

@@ -23,6 +23,24 @@ func run(t *testing.T, cfg Config, dir, script string) (string, Isolation, error
 	return strings.TrimSpace(string(out)), iso, err
 }
 
+// workDir returns a working directory nobody can reach, as the process runner makes them.
+func workDir(t *testing.T) string {
+	t.Helper()
+	root, err := os.MkdirTemp("", "optgrade-sandbox-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(root) })
+	if err := os.Chmod(root, 0o711); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(root, "work")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 func TestApplyLimits(t *testing.T) {
 	cfg := Config{NoBwrap: true, KeepRoot: true, CPUSeconds: 7, MemoryBytes: 512 << 20, FileBytes: 1 << 20, Processes: 99}
 	// dash: -t seconds, -v KiB, -f 512-byte blocks, -c, -p processes; bash spells the last -u.
@@ -84,11 +102,12 @@ func TestApplyBwrap(t *testing.T) {
 		{"private /tmp", `test -e ` + secret + ` && echo visible || echo absent`, "absent"},
 		{"no network but lo", `tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '`, "lo"},
 		{"own pid namespace", `ls /proc | grep -c '^[0-9]'`, "FEW"},
+		{"secrets unreadable", `cat /etc/shadow >/dev/null 2>&1 && echo readable || echo denied`, "denied"},
 		{"no capabilities", `grep CapEff /proc/self/status | tr -d '\t'`, "CapEff:0000000000000000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
+			dir := workDir(t)
 			out, iso, err := run(t, Config{}, dir, tt.script)
 			if err != nil {
 				t.Fatalf("%v: %s", err, out)
@@ -109,7 +128,7 @@ func TestApplyBwrap(t *testing.T) {
 		})
 	}
 	// What the working copy gets written to is on the host.
-	dir := t.TempDir()
+	dir := workDir(t)
 	if out, _, err := run(t, Config{}, dir, `echo result > out.txt`); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
@@ -122,22 +141,35 @@ func TestApplyNobody(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("not root")
 	}
-	parent := t.TempDir()
-	os.Chmod(parent, 0o711)
-	dir := filepath.Join(parent, "sub")
-	if err := os.Mkdir(dir, 0o755); err != nil {
+	for _, noBwrap := range []bool{false, true} {
+		dir := workDir(t)
+		out, iso, err := run(t, Config{NoBwrap: noBwrap}, dir, `id -u; touch x && echo wrote`)
+		if err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		if out != "65534\nwrote" || iso.User != "nobody" {
+			t.Errorf("NoBwrap %v: out %q, isolation %s", noBwrap, out, iso)
+		}
+		out, iso, _ = run(t, Config{NoBwrap: noBwrap, KeepRoot: true}, dir, `id -u`)
+		if out != "0" || iso.User != "" {
+			t.Errorf("NoBwrap %v, KeepRoot: uid %q, isolation %s", noBwrap, out, iso)
+		}
+	}
+	// A program nobody cannot reach runs as root, and the isolation says why.
+	private := t.TempDir() // 0700
+	prog := filepath.Join(private, "prog")
+	if err := os.WriteFile(prog, []byte("#!/bin/sh\nid -u\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	out, iso, err := run(t, Config{NoBwrap: true}, dir, `id -u; touch x && echo wrote`)
+	dir := workDir(t)
+	cmd := exec.Command(prog)
+	iso, err := Config{}.Apply(cmd, dir)
 	if err != nil {
-		t.Fatalf("%v: %s", err, out)
+		t.Fatal(err)
 	}
-	if out != "65534\nwrote" || iso.User != "nobody" {
-		t.Errorf("out %q, user %q", out, iso.User)
-	}
-	out, _, _ = run(t, Config{NoBwrap: true, KeepRoot: true}, dir, `id -u`)
-	if out != "0" {
-		t.Errorf("KeepRoot: uid %q", out)
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "0" || !strings.Contains(iso.String(), "runs as root: ") {
+		t.Errorf("out %q (%v), isolation %s", out, err, iso)
 	}
 }
 
