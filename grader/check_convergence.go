@@ -91,18 +91,9 @@ func trajectoryCloseness(got []any, want [][]float64, tol Tol) string {
 	return "; your trajectory follows the reference's"
 }
 
+// toVector reads a decoded JSON array of numbers.
 func toVector(v any) ([]float64, bool) {
-	l, ok := asList(v)
-	if !ok {
-		return nil, false
-	}
-	out := make([]float64, len(l))
-	for i, x := range l {
-		f, ok := asNumber(x)
-		if !ok {
-			return nil, false
-		}
-		out[i] = f
-	}
-	return out, true
+	r := reference.Args{"w": v}.Reader()
+	x := r.Vec("w")
+	return x, r.Err() == nil
 }

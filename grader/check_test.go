@@ -212,7 +212,7 @@ func TestFreeRunningReportsStatePart(t *testing.T) {
 			bad := append([]float64(nil), m["m"].([]float64)...)
 			bad[1] *= 2
 			m["m"] = bad
-			return Reply{Result: jsonShape(m)}
+			return Reply{Result: JSONShape(m)}
 		},
 	}}
 	res := gradeYAML(t, rubricOf("4", stepTasks), run)

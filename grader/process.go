@@ -93,6 +93,9 @@ func (r *ProcessRunner) StartProcess(ctx context.Context) (*ProcessConn, error) 
 	}
 	c := &ProcessConn{r: *r, nextID: 1}
 	c.r.Argv = append([]string(nil), r.Argv...)
+	if p, err := exec.LookPath(c.r.Argv[0]); err == nil && subIsShim(p) {
+		c.r.Argv[0] = subRealPython(p) // the sandbox cannot run a pyenv shim
+	}
 	if c.r.CallTimeout <= 0 {
 		c.r.CallTimeout = DefaultCallTimeout
 	}

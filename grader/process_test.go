@@ -363,12 +363,17 @@ func TestProcessGroupKill(t *testing.T) {
 				if rep := c.Do(context.Background(), []Call{procCall("spawn", "token", token)}); rep[0].Result != "ok" {
 					t.Fatalf("spawn: %+v", rep[0])
 				}
+				// Wait for both helpers to have exec'd (their command lines end "parent\x00token"
+				// and "child\x00token").
+				started := func() bool {
+					return len(procAlive("parent\x00"+token)) == 1 && len(procAlive("child\x00"+token)) == 1
+				}
 				deadline := time.Now().Add(2 * time.Second)
-				for len(procAlive(token)) < 2 && time.Now().Before(deadline) {
+				for !started() && time.Now().Before(deadline) {
 					time.Sleep(10 * time.Millisecond)
 				}
-				if n := len(procAlive(token)); n < 2 {
-					t.Fatalf("%d helper processes, want 2", n)
+				if !started() {
+					t.Fatalf("helper processes %v, want a child and a grandchild", procAlive(token))
 				}
 				switch end {
 				case "timeout":
@@ -591,5 +596,23 @@ func TestProcessLimits(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A call the grader cannot encode faults alone; the process and the other calls go on.
+func TestProcessRequestFault(t *testing.T) {
+	t.Parallel()
+	c := procTestStart(t, procTestRunner(t, "ok"))
+	replies := c.Do(context.Background(), []Call{
+		procCall("add", "a", 1, "b", 1),
+		procCall("add", "a", math.NaN(), "b", 1),
+		procCall("add", "a", 2, "b", 2),
+	})
+	var f *ProcessFault
+	if !errors.As(replies[1].Fault, &f) || f.Kind != FaultRequest {
+		t.Errorf("NaN argument: %+v, want a request fault", replies[1])
+	}
+	if replies[0].Result != 2.0 || replies[2].Result != 4.0 || c.Restarts() != 0 {
+		t.Errorf("replies %+v, %d restarts", replies, c.Restarts())
 	}
 }

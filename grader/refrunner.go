@@ -50,7 +50,7 @@ func (c *refConn) Do(_ context.Context, calls []Call) []Reply {
 			out[i] = Reply{Err: "ValueError: " + err.Error()}
 			continue
 		}
-		out[i] = Reply{Result: jsonShape(v)}
+		out[i] = Reply{Result: JSONShape(v)}
 	}
 	return out
 }
@@ -58,9 +58,10 @@ func (c *refConn) Do(_ context.Context, calls []Call) []Reply {
 func (c *refConn) Output() string { return "" }
 func (c *refConn) Close() error   { return nil }
 
-// jsonShape converts the reference's Go values to what the wire decoder produces, so
-// that in-process answers take the same paths through the checks as a real submission's.
-func jsonShape(v any) any {
+// JSONShape converts the reference's Go values ([]float64, [][]float64, maps of them) to
+// the shapes the wire decoder produces (float64, []any, map[string]any), so that
+// in-process answers take the same paths through the checks as a real submission's.
+func JSONShape(v any) any {
 	switch v := v.(type) {
 	case float64:
 		return v
@@ -75,19 +76,19 @@ func jsonShape(v any) any {
 	case [][]float64:
 		out := make([]any, len(v))
 		for i, x := range v {
-			out[i] = jsonShape(x)
+			out[i] = JSONShape(x)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, x := range v {
-			out[k] = jsonShape(x)
+			out[k] = JSONShape(x)
 		}
 		return out
 	case []any:
 		out := make([]any, len(v))
 		for i, x := range v {
-			out[i] = jsonShape(x)
+			out[i] = JSONShape(x)
 		}
 		return out
 	}

@@ -213,6 +213,11 @@ func subPython(configured string) (string, error) {
 
 var subShims sync.Map // script path → interpreter path
 
+// subIsShim reports whether path looks like a pyenv (or asdf) shim of a Python interpreter.
+func subIsShim(path string) bool {
+	return filepath.Base(filepath.Dir(path)) == "shims" && subIsPython(path)
+}
+
 // subRealPython returns the interpreter a shim script (pyenv's shims/python3) runs, as
 // sys.executable tells; any other path is returned as is.
 func subRealPython(path string) string {

@@ -282,3 +282,22 @@ func TestCheckTextReportGolden(t *testing.T) {
 		t.Errorf("text report differs from %s (rerun with -update-cli if intended):\n%s", golden, out)
 	}
 }
+
+// TestSampleKitsAreTheKit keeps the sample submissions honest: each carries its own copy
+// of the Python kit (a submission folder is self-contained), and every copy must be the
+// kit students receive.
+func TestSampleKitsAreTheKit(t *testing.T) {
+	kit, err := os.ReadFile("../../submissions/kit/python/optgrade_kit.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	copies, _ := filepath.Glob("../../testdata/submissions/*/optgrade_kit.py")
+	if len(copies) == 0 {
+		t.Fatal("no sample uses the kit")
+	}
+	for _, c := range copies {
+		if data, err := os.ReadFile(c); err != nil || !bytes.Equal(data, kit) {
+			t.Errorf("%s differs from submissions/kit/python/optgrade_kit.py: copy the kit again", c)
+		}
+	}
+}

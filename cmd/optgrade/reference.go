@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/reference"
 )
 
@@ -108,7 +109,7 @@ func referenceCall(c *cli.Context) error {
 // writeJSONValue writes a reference result as JSON, with the shortest float64 forms that
 // round-trip and Python's tokens for non-finite numbers.
 func writeJSONValue(b *bytes.Buffer, v any) {
-	switch v := v.(type) {
+	switch v := grader.JSONShape(v).(type) {
 	case float64:
 		switch {
 		case math.IsNaN(v):
@@ -120,24 +121,6 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 		default:
 			b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
 		}
-	case []float64:
-		b.WriteByte('[')
-		for i, x := range v {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeJSONValue(b, x)
-		}
-		b.WriteByte(']')
-	case [][]float64:
-		b.WriteByte('[')
-		for i, x := range v {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeJSONValue(b, x)
-		}
-		b.WriteByte(']')
 	case []any:
 		b.WriteByte('[')
 		for i, x := range v {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -164,7 +165,7 @@ func (c Config) Apply(cmd *exec.Cmd, dir string) (Isolation, error) {
 	argv := append([]string{cmd.Path}, cmd.Args[1:]...)
 	if iso.Bwrap {
 		bwrap, _ := bubblewrap(iso.User != "")
-		bargs := bwrapArgs(dir, append(c.ReadOnly, interpreterDirs(cmd.Path, dir)...))
+		bargs := bwrapArgs(dir, slices.Concat(c.ReadOnly, interpreterDirs(cmd.Path, dir)))
 		argv = append(append(append([]string{bwrap}, bargs...), "--"), argv...)
 	}
 	if lim := c.limitList(); len(lim) > 0 {

@@ -1,0 +1,141 @@
+package grader
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// subTestDir makes a submission folder named name holding files (name → content).
+func subTestDir(t *testing.T, name string, files map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	for f, content := range files {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestLoadSubmission(t *testing.T) {
+	py := procTestPython(t)
+	at := time.Date(2026, 12, 1, 23, 59, 0, 0, time.FixedZone("", 3600))
+	tests := []struct {
+		name    string
+		files   map[string]string
+		opt     SubmissionOptions
+		student string
+		argv    []string
+		lang    string
+		at      *time.Time
+		err     string // substring of the error
+	}{
+		{name: "solution.py", files: map[string]string{"solution.py": ""}, student: "s1", argv: []string{py, "solution.py"}, lang: "python"},
+		{name: "main.py", files: map[string]string{"main.py": "", "util.py": ""}, student: "s1", argv: []string{py, "main.py"}, lang: "python"},
+		{name: "solution.py first", files: map[string]string{"main.py": "", "solution.py": ""}, student: "s1", argv: []string{py, "solution.py"}, lang: "python"},
+		{name: "configured python", files: map[string]string{"solution.py": ""}, opt: SubmissionOptions{Python: "/bin/sh"}, student: "s1", argv: []string{"/bin/sh", "solution.py"}, lang: "python"},
+		{name: "manifest", files: map[string]string{ManifestFile: "student: alice\nrun: [./run.sh, --fast]\nsubmitted_at: 2026-12-01T23:59:00+01:00\n"},
+			student: "alice", argv: []string{"./run.sh", "--fast"}, lang: "command", at: &at},
+		{name: "manifest python3 maps to the interpreter", files: map[string]string{ManifestFile: "run: [python3, solution.py]\n", "solution.py": ""},
+			student: "s1", argv: []string{py, "solution.py"}, lang: "python"},
+		{name: "manifest python too", files: map[string]string{ManifestFile: "run:\n  - python\n  - -u\n  - main.py\n"},
+			opt: SubmissionOptions{Python: "/bin/sh"}, student: "s1", argv: []string{"/bin/sh", "-u", "main.py"}, lang: "command"},
+		{name: "manifest student only", files: map[string]string{ManifestFile: "student: bob\n", "main.py": ""}, student: "bob", argv: []string{py, "main.py"}, lang: "python"},
+		{name: "empty manifest", files: map[string]string{ManifestFile: "", "main.py": ""}, student: "s1", argv: []string{py, "main.py"}, lang: "python"},
+
+		{name: "unknown key", files: map[string]string{ManifestFile: "student: x\nrn: [a]\n"}, err: ManifestFile + ":2:1: unknown key \"rn\" (want student, run, submitted_at)"},
+		{name: "run not a list", files: map[string]string{ManifestFile: "run: python3 solution.py\n"}, err: ":1:6: run: want a list of words"},
+		{name: "empty run", files: map[string]string{ManifestFile: "run: []\n"}, err: "run: empty command"},
+		{name: "bad time", files: map[string]string{ManifestFile: "submitted_at: yesterday\n"}, err: ":1:15: submitted_at: want an RFC 3339 time"},
+		{name: "not a mapping", files: map[string]string{ManifestFile: "- a\n"}, err: ":1:1: want a mapping"},
+		{name: "bad yaml", files: map[string]string{ManifestFile: "run: [a\n"}, err: ManifestFile + ": yaml:"},
+		{name: "go module", files: map[string]string{"go.mod": "module x\n"}, err: "Go submissions are not supported yet"},
+		{name: "go plugin", files: map[string]string{"solution.so": ""}, err: "Go plugin submissions are not supported yet"},
+		{name: "nothing", files: map[string]string{"README.md": ""}, err: "nothing to run"},
+		{name: "missing python", files: map[string]string{"solution.py": ""}, opt: SubmissionOptions{Python: "optgrade-no-python"}, err: `python interpreter "optgrade-no-python" not found`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := subTestDir(t, "s1", tt.files)
+			s, err := LoadSubmission(dir, tt.opt)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Dir != dir || s.Student != tt.student || strings.Join(s.Argv, " ") != strings.Join(tt.argv, " ") || s.Language != tt.lang {
+				t.Errorf("got %+v\nwant student %q argv %q language %q", s, tt.student, tt.argv, tt.lang)
+			}
+			if (s.SubmittedAt == nil) != (tt.at == nil) || (s.SubmittedAt != nil && !s.SubmittedAt.Equal(*tt.at)) {
+				t.Errorf("SubmittedAt %v, want %v", s.SubmittedAt, tt.at)
+			}
+		})
+	}
+	if _, err := LoadSubmission(filepath.Join(t.TempDir(), "missing"), SubmissionOptions{}); err == nil {
+		t.Error("no error for a missing folder")
+	}
+}
+
+func TestSubmissionOptgradePython(t *testing.T) {
+	t.Setenv("OPTGRADE_PYTHON", "/bin/sh")
+	dir := subTestDir(t, "s2", map[string]string{"solution.py": ""})
+	s, err := LoadSubmission(dir, SubmissionOptions{})
+	if err != nil || s.Argv[0] != "/bin/sh" {
+		t.Errorf("argv %v, err %v; want $OPTGRADE_PYTHON first", s.Argv, err)
+	}
+}
+
+// A loaded submission runs: the manifest's run, through the runner, in a fresh copy.
+func TestSubmissionRuns(t *testing.T) {
+	server, err := os.ReadFile(filepath.Join(procTestDir, "server.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := subTestDir(t, "s3", map[string]string{
+		"lib/server.py": string(server),
+		ManifestFile:    "student: carol\nrun: [python3, lib/server.py, chatty]\n",
+	})
+	s, err := LoadSubmission(dir, SubmissionOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Runner().StartProcess(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if rep := c.Do(context.Background(), []Call{procCall("add", "a", 1, "b", 2)}); rep[0].Result != 3.0 {
+		t.Errorf("reply %+v", rep[0])
+	}
+	if _, err := os.Stat(filepath.Join(dir, "__pycache__")); err == nil {
+		t.Error("the submission folder was written to")
+	}
+}
+
+func TestCheckPython(t *testing.T) {
+	err := CheckPython("/bin/false")
+	if err == nil || !strings.Contains(err.Error(), "python interpreter /bin/false cannot import numpy") ||
+		!strings.Contains(err.Error(), "OPTGRADE_PYTHON") {
+		t.Errorf("CheckPython(/bin/false) = %v", err)
+	}
+	if err := CheckPython("optgrade-no-python"); err == nil {
+		t.Error("no error for a missing interpreter")
+	}
+	if err := CheckPython("/usr/bin/python3"); err != nil {
+		t.Logf("/usr/bin/python3 has no numpy here: %v", err)
+	}
+	py := procTestPython(t)
+	t.Logf("CheckPython(%s) = %v", py, CheckPython(py))
+}
