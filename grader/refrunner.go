@@ -94,3 +94,14 @@ func JSONShape(v any) any {
 	}
 	return v
 }
+
+// replaceWith maps each named variant's function to it, for a ReferenceRunner.
+func replaceWith(names ...string) map[string]reference.Variant {
+	m := map[string]reference.Variant{}
+	for _, n := range names {
+		if v, ok := reference.LookupVariant(n); ok {
+			m[v.Func] = v
+		}
+	}
+	return m
+}

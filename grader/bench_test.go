@@ -1,0 +1,47 @@
+package grader
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkPlan measures planning the course rubric (every reference value a check wants,
+// the optima of convergence checks, the labelled curves): done once per check or batch.
+func BenchmarkPlan(b *testing.B) {
+	r, err := LoadRubric("../rubrics/assignment1.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := New(r, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGradeInProcess measures the grader's own work on one submission — calls,
+// comparisons, misconception matching — with the reference answering in process, so no
+// process or pipe time is counted. The variant run also pays for naming the mistake.
+func BenchmarkGradeInProcess(b *testing.B) {
+	r, err := LoadRubric("../rubrics/assignment1.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := New(r, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		run  ReferenceRunner
+	}{
+		{"reference", ReferenceRunner{}},
+		{"adam-no-bias-correction", ReferenceRunner{Replace: replaceWith("adam-no-bias-correction")}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				g.Grade(context.Background(), bc.run, "bench", "", Submitted{})
+			}
+		})
+	}
+}
