@@ -112,8 +112,8 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 		res.RawScore += tr.Score
 	}
 	if conn != nil {
+		conn.Close() // first: the last of stderr may arrive after the last reply
 		res.Output = conn.Output()
-		conn.Close()
 	}
 	res.RawScore = roundPoints(res.RawScore)
 	res.Score = res.RawScore

@@ -214,6 +214,11 @@ func TestGradeBatch(t *testing.T) {
 				t.Errorf("task %s: score %g, first check %s %q; want 0 and %s", task.ID, task.Score, task.Checks[0].Status, task.Checks[0].Message, status)
 			}
 		}
+		// It tries to read /etc/shadow and prints what it got: the sandbox (or, without
+		// one, an unprivileged user) must stop it.
+		if strings.Contains(res.Output, "READ /etc/shadow") || !strings.Contains(res.Output, "could not read /etc/shadow") {
+			t.Errorf("the submission could read /etc/shadow, or never tried:\n%s", res.Output)
+		}
 		if n := len(res.Output); n == 0 || n > 80<<10 {
 			t.Errorf("the student's output is %d bytes; want it kept and capped", n)
 		}
