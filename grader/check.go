@@ -10,30 +10,46 @@ import (
 	"github.com/optgrade/optgrade/reference"
 )
 
-// A checkKind is one kind of check: how to plan it once per rubric (the reference side,
-// shared by every submission of a batch) and how to run the plan against a submission.
-// Adding a kind is a file check_<kind>.go and a row in checkKinds.
+// A checkKind is one kind of check: the rubric keys it takes, the functions it fits, how
+// to plan it once per rubric (the reference side, shared by every submission of a batch)
+// and how to run the plan against a submission. Adding a kind is a file check_<kind>.go
+// and a row in checkKinds; rubric decoding, validation and help text read the table.
 type checkKind struct {
 	Name string
 	Doc  string
-	// Fits reports whether the kind applies to a catalog function.
-	Fits func(fn reference.Func) bool
-	plan func(p *checkPlan) error
-	run  func(ctx context.Context, p *checkPlan, conn Conn) []outcome
+	// Keys are the rubric keys this kind takes besides those every check takes (name,
+	// kind, points, visibility, scoring, tolerance).
+	Keys []string
+	// Fits reports whether the kind applies to a catalog function; Needs names, for an
+	// error message, what it applies to.
+	Fits  func(fn reference.Func) bool
+	Needs string
+	plan  func(p *checkPlan) error
+	run   func(ctx context.Context, p *checkPlan, conn Conn) []outcome
 }
 
-// checkKinds is the table of check kinds; rubric validation, help text and docs read it.
+// checkKinds is the table of check kinds.
 var checkKinds = []checkKind{
 	{Name: KindValue, Doc: "call with literal or generated arguments and compare with the reference",
-		Fits: func(reference.Func) bool { return true }, plan: planValue, run: runValue},
+		Keys: []string{"cases", "generate"},
+		Fits: func(reference.Func) bool { return true }, Needs: "any function",
+		plan: planValue, run: runValue},
 	{Name: KindGradient, Doc: "as value, plus the gradient against central finite differences of the submission's own loss",
-		Fits: func(f reference.Func) bool { return f.Loss != "" }, plan: planValue, run: runGradient},
+		Keys: []string{"cases", "generate"},
+		Fits: func(f reference.Func) bool { return f.Loss != "" }, Needs: "a gradient function",
+		plan: planValue, run: runGradient},
 	{Name: KindTrajectory, Doc: "drive a step function N steps, teacher-forced or free-running",
-		Fits: func(f reference.Func) bool { return len(f.State) > 0 }, plan: planTrajectory, run: runTrajectory},
+		Keys: []string{"mode", "steps", "generate", "start"},
+		Fits: func(f reference.Func) bool { return len(f.State) > 0 }, Needs: "a step function",
+		plan: planTrajectory, run: runTrajectory},
 	{Name: KindConvergence, Doc: "run the submission's train loop and compare its final loss with the reference optimum",
-		Fits: func(f reference.Func) bool { return f.Name == "train" }, plan: planConvergence, run: runConvergence},
+		Keys: []string{"cases", "generate"},
+		Fits: func(f reference.Func) bool { return f.Name == "train" }, Needs: "train",
+		plan: planConvergence, run: runConvergence},
 	{Name: KindClassification, Doc: "diagnose training curves the reference generated and labelled",
-		Fits: func(f reference.Func) bool { return f.Name == "diagnose" }, plan: planClassification, run: runClassification},
+		Keys: []string{"generate", "with_w"},
+		Fits: func(f reference.Func) bool { return f.Name == "diagnose" }, Needs: "diagnose",
+		plan: planClassification, run: runClassification},
 }
 
 // CheckKinds returns the names and one-line descriptions of the check kinds.

@@ -100,19 +100,6 @@ var (
 	rubricGenKeys = []string{"seed", "count", "dim"}
 )
 
-// rubricKinds lists the check kinds and the kind-specific keys each accepts; every check
-// accepts name, kind, points, visibility, scoring and tolerance.
-var rubricKinds = []struct {
-	kind string
-	keys []string
-}{
-	{KindValue, []string{"cases", "generate"}},
-	{KindGradient, []string{"cases", "generate"}},
-	{KindTrajectory, []string{"mode", "steps", "generate", "start"}},
-	{KindConvergence, []string{"cases", "generate"}},
-	{KindClassification, []string{"generate", "with_w"}},
-}
-
 var (
 	rubricVisibilities = []string{Visible, Hidden, AfterDueDate}
 	rubricScorings     = []string{AllOrNothing, Proportional}
@@ -938,9 +925,9 @@ func (d *rubricDecoder) check(n *yaml.Node, taskCtx string, j int) (Check, *rubr
 				continue
 			}
 			var fits []string
-			for _, k := range rubricKinds {
-				if rubricContains(k.keys, key) {
-					fits = append(fits, k.kind)
+			for _, k := range checkKinds {
+				if rubricContains(k.Keys, key) {
+					fits = append(fits, k.Name)
 				}
 			}
 			d.errorf(m.keys[key], ctx, "%q does not apply to a %s check (only to %s)", key, c.Kind, strings.Join(fits, ", "))
@@ -1105,18 +1092,16 @@ func rubricPeekDepth(n *yaml.Node, key string, depth int) string {
 
 // rubricKindKeys returns the kind-specific keys of kind, nil for an unknown kind.
 func rubricKindKeys(kind string) []string {
-	for _, k := range rubricKinds {
-		if k.kind == kind {
-			return k.keys
-		}
+	if k, ok := lookupKind(kind); ok {
+		return k.Keys
 	}
 	return nil
 }
 
 func rubricKindNames() []string {
-	names := make([]string, len(rubricKinds))
-	for i, k := range rubricKinds {
-		names[i] = k.kind
+	names := make([]string, len(checkKinds))
+	for i, k := range checkKinds {
+		names[i] = k.Name
 	}
 	return names
 }

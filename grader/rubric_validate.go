@@ -124,24 +124,13 @@ func (d *rubricDecoder) checkCheck(fn reference.Func, c *Check, cs *rubricCheckS
 
 // rubricKindFits returns why kind does not fit fn, or "".
 func rubricKindFits(fn reference.Func, kind string) string {
-	var ok bool
-	var want string
-	switch kind {
-	case KindValue:
+	k, ok := lookupKind(kind)
+	if !ok || k.Fits(fn) {
 		return ""
-	case KindGradient:
-		ok = fn.Loss != ""
-		want = "a gradient function (" + strings.Join(rubricCatalogNames(func(f reference.Func) bool { return f.Loss != "" }), ", ") + ")"
-	case KindTrajectory:
-		ok = len(fn.State) > 0
-		want = "a step function (" + strings.Join(rubricCatalogNames(func(f reference.Func) bool { return len(f.State) > 0 }), ", ") + ")"
-	case KindConvergence:
-		ok, want = fn.Name == "train", "train"
-	case KindClassification:
-		ok, want = fn.Name == "diagnose", "diagnose"
 	}
-	if ok {
-		return ""
+	want := k.Needs
+	if names := rubricCatalogNames(k.Fits); len(names) > 1 {
+		want += " (" + strings.Join(names, ", ") + ")"
 	}
 	return fmt.Sprintf("a %s check needs %s, not %s; use kind value", kind, want, fn.Name)
 }

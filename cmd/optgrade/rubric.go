@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -11,8 +12,9 @@ import (
 
 func rubricCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "rubric",
-		Usage: "check rubrics (for instructors)",
+		Name:        "rubric",
+		Usage:       "check rubrics (for instructors)",
+		Description: kindsHelp(),
 		Subcommands: []*cli.Command{
 			{
 				Name:      "public",
@@ -82,4 +84,14 @@ func rubricCommand() *cli.Command {
 			},
 		},
 	}
+}
+
+// kindsHelp lists the check kinds a rubric may use, from the grader's table.
+func kindsHelp() string {
+	var b strings.Builder
+	b.WriteString("Check kinds:\n")
+	for _, k := range grader.CheckKinds() {
+		fmt.Fprintf(&b, "   %-15s %s\n", k[0], k[1])
+	}
+	return b.String()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -114,11 +113,4 @@ func newestFile(dir string) (time.Time, bool) {
 		return nil
 	})
 	return newest, !newest.IsZero()
-}
-
-func describeWhen(w grader.Submitted) string {
-	if w.At == nil {
-		return "no submission time"
-	}
-	return fmt.Sprintf("submitted %s (from %s)", w.At.Format(time.RFC3339), w.Source)
 }
