@@ -37,3 +37,19 @@ func BenchmarkTrain(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGDStep is the baseline for BenchmarkAdamStep: the cheapest step, one pass over
+// w and g, at the same sizes. Adam's time over GD's says what its extra state and square
+// roots cost.
+func BenchmarkGDStep(b *testing.B) {
+	for _, d := range coreBenchSizes {
+		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
+			rng := coreRand(11)
+			w, g := coreVec(rng, d, -1, 1), coreVec(rng, d, -1, 1)
+			b.SetBytes(int64(8 * 2 * d))
+			for b.Loop() {
+				GDStep(w, w, g, 1e-3)
+			}
+		})
+	}
+}
