@@ -140,9 +140,7 @@ type ProcessConn struct {
 	functions  []string
 	nextID     int64
 	iso        sandbox.Isolation
-	noBwrap    bool   // bubblewrap failed to start the program: do without
-	bwrapWhy   string // why
-	startFails int    // consecutive failed starts
+	startFails int // consecutive failed starts
 	lastFault  *ProcessFault
 	starts     int
 	closed     bool
@@ -284,20 +282,19 @@ func procFaultAll(replies []Reply, idx []int, f *ProcessFault) []Reply {
 	return replies
 }
 
-// restart starts a process and checks its hello. If bubblewrap could not start the
-// program the first time, it tries once more without bubblewrap and does without from
-// then on (Isolation says so).
+// restart starts a process and checks its hello. Whether bubblewrap is used was decided
+// by the sandbox's own probe, before any submission ran: nothing a submission prints can
+// lower its isolation. When bubblewrap itself could not start the program (its one-line
+// complaint is the whole of stderr), the fault says how to run without it.
 func (c *ProcessConn) restart(ctx context.Context) *ProcessFault {
 	if c.startFails >= procMaxStartFails && c.lastFault != nil {
 		return c.lastFault
 	}
 	f := c.startOnce(ctx)
-	if f != nil && c.starts == 1 && c.iso.Bwrap && !c.noBwrap && procBwrapFailed(f.Stderr) {
-		c.noBwrap = true
-		c.bwrapWhy = "bubblewrap could not start the program: " + procBwrapLine(f.Stderr)
-		f = c.startOnce(ctx)
-	}
 	if f != nil {
+		if c.iso.Bwrap && procBwrapFailed(f.Stderr) {
+			f.Msg += " (bubblewrap could not start the program; check that its interpreter is under /usr or pass --no-sandbox)"
+		}
 		c.startFails++
 		c.lastFault = f
 		return f
@@ -307,14 +304,10 @@ func (c *ProcessConn) restart(ctx context.Context) *ProcessFault {
 }
 
 // procBwrapFailed reports whether stderr is bwrap's own one-line complaint (it could not
-// set up the sandbox, or could not find the program inside it). A program could print
-// such a line itself; it would then run with the fallback isolation (limits, nobody,
-// process group), never with none.
+// set up the sandbox, or could not find the program inside it).
 func procBwrapFailed(stderr string) bool {
 	return strings.HasPrefix(stderr, "bwrap: ") && !strings.Contains(stderr, "\n")
 }
-
-func procBwrapLine(stderr string) string { return stderr }
 
 // startOnce makes a fresh working copy, starts the process in it and exchanges the hello.
 func (c *ProcessConn) startOnce(ctx context.Context) *ProcessFault {
@@ -524,14 +517,9 @@ func (c *ProcessConn) spawn() (*procProc, error) {
 		"OMP_NUM_THREADS=1",
 		"MKL_NUM_THREADS=1",
 	}, c.r.Env...)
-	cfg := c.r.Sandbox
-	cfg.NoBwrap = cfg.NoBwrap || c.noBwrap
-	iso, err := cfg.Apply(cmd, c.work)
+	iso, err := c.r.Sandbox.Apply(cmd, c.work)
 	if err != nil {
 		return nil, err
-	}
-	if !iso.Bwrap && c.bwrapWhy != "" {
-		iso.Fallback = c.bwrapWhy
 	}
 	c.iso = iso
 

@@ -616,3 +616,20 @@ func TestProcessRequestFault(t *testing.T) {
 		t.Errorf("replies %+v, %d restarts", replies, c.Restarts())
 	}
 }
+
+// TestProcessStderrCannotLowerIsolation: a submission printing bubblewrap's complaint is
+// not run again outside bubblewrap; its start fails, with a hint for a real bwrap problem.
+func TestProcessStderrCannotLowerIsolation(t *testing.T) {
+	r := procTestRunner(t, "fakebwrap")
+	if !strings.HasPrefix(r.Describe(), "bubblewrap") {
+		t.Skipf("bubblewrap does not work here: %s", r.Describe())
+	}
+	conn, err := r.Start(context.Background())
+	if err == nil {
+		defer conn.Close()
+		t.Fatalf("started outside the sandbox: %s", conn.(*ProcessConn).Isolation())
+	}
+	if !strings.Contains(err.Error(), "--no-sandbox") {
+		t.Errorf("error %q does not say how to run without bubblewrap", err)
+	}
+}

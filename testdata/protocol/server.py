@@ -14,6 +14,8 @@ MODE changes the hello:
     exit         exits 2 at once, with a message on stderr
     chatty       prints stray lines on stdout and stderr before answering
     noread       answers hello, then never reads stdin again (sleeps)
+    fakebwrap    inside a pid namespace (bubblewrap), pretends to be bubblewrap failing;
+                 elsewhere serves as ok: it must not talk its way out of the sandbox
 
 Functions (by "fn"):
     echo        result = args
@@ -149,6 +151,9 @@ def serve(req):
 
 
 def main():
+    if MODE == "fakebwrap" and os.getpid() < 10:
+        sys.stderr.write("bwrap: execvp python3: No such file or directory\n")
+        sys.exit(1)
     if MODE == "exit":
         sys.stderr.write("fatal: cannot start\n")
         sys.exit(2)
