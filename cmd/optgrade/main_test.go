@@ -306,3 +306,16 @@ func TestSampleKitsAreTheKit(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingNumpy: an interpreter without numpy is a clear "could not grade" (exit 3)
+// that says how to fix it, not a list of failures.
+func TestMissingNumpy(t *testing.T) {
+	py, _ := filepath.Abs("../../testdata/cli/python-without-numpy")
+	out, errOut, code := optgrade(t, "check", "--no-sandbox", "--python", py, "--rubric", rubric, "../../testdata/submissions/python-reference")
+	if code != exitInternal || !strings.Contains(errOut, "could not grade") {
+		t.Errorf("exit %d, stderr %q; want 3 and could not grade", code, errOut)
+	}
+	if !strings.Contains(out, "apt-get install python3-numpy") || !strings.Contains(out, "--python") {
+		t.Errorf("the report does not say how to get numpy:\n%s", out)
+	}
+}

@@ -141,7 +141,9 @@ func (t *textWriter) tasks(r *grader.Result, verbose bool) {
 					t.line("  %s   %s%s", t.statusWord("ok"), printable(checkName(task, c)), caseCount(c))
 				}
 			default:
-				t.check(task, c)
+				if r.Error == "" { // else every check says the same: it could not run
+					t.check(task, c)
+				}
 			}
 		}
 		switch {
