@@ -223,18 +223,18 @@ func shortValue(v any) string {
 		return strconv.Quote(clip(v, 30))
 	case nil:
 		return "null"
+	case reference.Args:
+		return shortValue(map[string]any(v))
 	case map[string]any:
 		var parts []string
 		for _, k := range sortedKeys(v) {
 			parts = append(parts, k+": "+shortValue(v[k]))
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	switch v := v.(type) {
 	case []int:
 		l := make([]any, len(v))
 		for i, x := range v {
-			l[i] = float64(x)
+			l[i] = x
 		}
 		return shortList(l)
 	case [][]int:
@@ -243,8 +243,6 @@ func shortValue(v any) string {
 			l[i] = x
 		}
 		return shortList(l)
-	case reference.Args:
-		return shortValue(map[string]any(v))
 	}
 	if l, ok := asList(v); ok {
 		return shortList(l)

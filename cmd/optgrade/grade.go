@@ -72,9 +72,9 @@ func gradeAction(c *cli.Context) error {
 	if parallel < 1 {
 		return usagef("--parallel must be at least 1")
 	}
-	keys := studentKeys(dirs, s)
+	batch := loadBatch(dirs, s)
 
-	results := make([]*grader.Result, len(dirs))
+	results := make([]*grader.Result, len(batch))
 	var mu sync.Mutex
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -84,7 +84,7 @@ func gradeAction(c *cli.Context) error {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				res, resumed, err := gradeOne(c.Context, g, s, dirs[i], keys[i], out, c.Bool("regrade"))
+				res, resumed, err := gradeOne(c.Context, g, s, batch[i], out, c.Bool("regrade"))
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -95,14 +95,14 @@ func gradeAction(c *cli.Context) error {
 					if resumed {
 						note = " (kept from an earlier run)"
 					}
-					fmt.Fprintf(c.App.ErrWriter, "%-24s %6.2f/%g%s\n", keys[i], res.Score, res.MaxScore, note)
+					fmt.Fprintf(c.App.ErrWriter, "%-24s %6.2f/%g%s\n", batch[i].key, res.Score, res.MaxScore, note)
 				}
 				mu.Unlock()
 			}
 		}()
 	}
 feed:
-	for i := range dirs {
+	for i := range batch {
 		select {
 		case work <- i:
 		case <-c.Context.Done():
@@ -132,8 +132,8 @@ feed:
 
 // gradeOne grades one submission folder, or reuses its earlier result, and writes its
 // result.json and feedback.md. A folder that cannot be loaded is a result with Error set.
-func gradeOne(ctx context.Context, g *grader.Grader, s runSettings, dir, key, out string, regrade bool) (*grader.Result, bool, error) {
-	studentDir := filepath.Join(out, key)
+func gradeOne(ctx context.Context, g *grader.Grader, s runSettings, e batchEntry, out string, regrade bool) (*grader.Result, bool, error) {
+	studentDir := filepath.Join(out, e.key)
 	resultPath := filepath.Join(studentDir, "result.json")
 	if !regrade {
 		if res, ok := readResult(resultPath, g.Rubric().Assignment); ok {
@@ -141,11 +141,10 @@ func gradeOne(ctx context.Context, g *grader.Grader, s runSettings, dir, key, ou
 		}
 	}
 	var res *grader.Result
-	sub, runner, err := s.prepare(dir)
-	if err != nil {
-		res = g.Grade(ctx, failingRunner{err}, key, dir, grader.Submitted{Source: "none"})
+	if e.err != nil {
+		res = g.Grade(ctx, failingRunner{e.err}, e.key, e.dir, grader.Submitted{Source: "none"})
 	} else {
-		res = g.Grade(ctx, runner, sub.Student, dir, s.submitted(sub, true))
+		res = g.Grade(ctx, s.runner(e.sub), e.sub.Student, e.dir, s.submitted(e.sub, true))
 		explainStartError(res, s.python)
 	}
 	if ctx.Err() != nil {
@@ -264,20 +263,30 @@ func isSubmission(dir string) bool {
 
 var unsafeKey = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// studentKeys names each submission's output folder after its student, made safe for a
-// file name and unique (a second "alice" becomes "alice-2", in folder order).
-func studentKeys(dirs []string, s runSettings) []string {
-	keys := make([]string, len(dirs))
-	seen := map[string]int{}
+// batchEntry is one submission folder of a batch, loaded once: its output folder's name
+// (key) and its submission, or why it could not be loaded.
+type batchEntry struct {
+	dir, key string
+	sub      *grader.Submission
+	err      error
+}
+
+// loadBatch loads every folder and names its output folder after its student, made safe
+// for a file name and unique (a second "alice" becomes "alice-2", in folder order).
+func loadBatch(dirs []string, s runSettings) []batchEntry {
+	batch := make([]batchEntry, len(dirs))
 	order := make([]int, len(dirs))
-	for i := range order {
+	for i, d := range dirs {
 		order[i] = i
+		batch[i].dir = d
+		batch[i].sub, batch[i].err = grader.LoadSubmission(d, grader.SubmissionOptions{Python: s.python})
 	}
 	sort.SliceStable(order, func(a, b int) bool { return dirs[order[a]] < dirs[order[b]] })
+	seen := map[string]int{}
 	for _, i := range order {
 		name := filepath.Base(filepath.Clean(dirs[i]))
-		if sub, err := grader.LoadSubmission(dirs[i], grader.SubmissionOptions{Python: s.python}); err == nil && sub.Student != "" {
-			name = sub.Student
+		if e := batch[i]; e.err == nil && e.sub.Student != "" {
+			name = e.sub.Student
 		}
 		key := unsafeKey.ReplaceAllString(name, "_")
 		if key == "" || key == "." || key == ".." {
@@ -287,7 +296,7 @@ func studentKeys(dirs []string, s runSettings) []string {
 		if n := seen[key]; n > 1 {
 			key = fmt.Sprintf("%s-%d", key, n)
 		}
-		keys[i] = key
+		batch[i].key = key
 	}
-	return keys
+	return batch
 }

@@ -74,12 +74,17 @@ func (s runSettings) prepare(dir string) (*grader.Submission, grader.Runner, err
 	if err != nil {
 		return nil, nil, err
 	}
-	return sub, &grader.ProcessRunner{
+	return sub, s.runner(sub), nil
+}
+
+// runner starts a loaded submission with the run flags' timeout and sandbox.
+func (s runSettings) runner(sub *grader.Submission) grader.Runner {
+	return &grader.ProcessRunner{
 		Dir:         sub.Dir,
 		Argv:        sub.Argv,
 		CallTimeout: s.timeout,
 		Sandbox:     s.sandbox,
-	}, nil
+	}
 }
 
 // submitted decides the submission time and says where it came from.
