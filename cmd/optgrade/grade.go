@@ -1,19 +1,14 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
 	"os"
-	"path/filepath"
-	"regexp"
 	"runtime"
-	"sort"
-	"sync"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/optgrade/optgrade/grader"
+	"github.com/optgrade/optgrade/grader/batch"
 	"github.com/optgrade/optgrade/grader/report"
 )
 
@@ -49,8 +44,12 @@ func gradeAction(c *cli.Context) error {
 	if c.String("rubric") == "" {
 		return usagef("grade needs --rubric FILE")
 	}
-	if c.String("out") == "" {
+	out := c.String("out")
+	if out == "" {
 		return usagef("grade needs --out DIR for the results")
+	}
+	if c.Int("parallel") < 1 {
+		return usagef("--parallel must be at least 1")
 	}
 	rubric, err := loadRubric(c, "")
 	if err != nil {
@@ -60,69 +59,30 @@ func gradeAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	dirs, err := submissionDirs(c.Args().Slice())
+	dirs, err := batch.Discover(c.Args().Slice(), s.isSubmission)
 	if err != nil {
 		return usagef("%v", err)
 	}
-	out := c.String("out")
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	parallel := c.Int("parallel")
-	if parallel < 1 {
-		return usagef("--parallel must be at least 1")
-	}
-	batch := loadBatch(dirs, s)
-
-	results := make([]*grader.Result, len(batch))
-	var mu sync.Mutex
-	work := make(chan int)
-	var wg sync.WaitGroup
-	var firstErr error
-	for w := 0; w < parallel; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				res, resumed, err := gradeOne(c.Context, g, s, batch[i], out, c.Bool("regrade"))
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				results[i] = res
-				if res != nil {
-					note := ""
-					if resumed {
-						note = " (kept from an earlier run)"
-					}
-					fmt.Fprintf(c.App.ErrWriter, "%-24s %6.2f/%g%s\n", batch[i].key, res.Score, res.MaxScore, note)
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
-	for i := range batch {
-		select {
-		case work <- i:
-		case <-c.Context.Done():
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
-	if err := c.Context.Err(); err != nil {
-		return fmt.Errorf("interrupted: the results written so far are kept; run the same command again to resume")
-	}
-	if err := writeBatchFiles(out, results, c.String("brightspace-column")); err != nil {
+	res, err := batch.Run(c.Context, dirs, batch.Config{
+		Grader:   g,
+		Out:      out,
+		Parallel: c.Int("parallel"),
+		Regrade:  c.Bool("regrade"),
+		Load:     s.loadForBatch,
+		Explain:  func(r *grader.Result) { explainStartError(r, s.python) },
+		Progress: c.App.ErrWriter,
+	})
+	if err != nil {
 		return err
 	}
-	stats := report.Summary(results)
-	report.WriteSummary(c.App.Writer, stats)
-	for _, r := range results {
+	if err := batch.WriteBooks(out, res.Results, c.String("brightspace-column")); err != nil {
+		return err
+	}
+	report.WriteSummary(c.App.Writer, report.Summary(res.Results))
+	for _, r := range res.Results {
 		if !r.Passed() {
 			return errChecksFailed
 		}
@@ -130,173 +90,19 @@ feed:
 	return nil
 }
 
-// gradeOne grades one submission folder, or reuses its earlier result, and writes its
-// result.json and feedback.md. A folder that cannot be loaded is a result with Error set.
-func gradeOne(ctx context.Context, g *grader.Grader, s runSettings, e batchEntry, out string, regrade bool) (*grader.Result, bool, error) {
-	studentDir := filepath.Join(out, e.key)
-	resultPath := filepath.Join(studentDir, "result.json")
-	if !regrade {
-		if res, ok := readResult(resultPath, g.Rubric().Assignment); ok {
-			return res, true, nil
-		}
-	}
-	var res *grader.Result
-	if e.err != nil {
-		res = g.Grade(ctx, failingRunner{e.err}, e.key, e.dir, grader.Submitted{Source: "none"})
-	} else {
-		res = g.Grade(ctx, s.runner(e.sub), e.sub.Student, e.dir, s.submitted(e.sub, true))
-		explainStartError(res, s.python)
-	}
-	if ctx.Err() != nil {
-		return nil, false, nil // interrupted mid-grade: not written, graded again on resume
-	}
-	if err := os.MkdirAll(studentDir, 0o755); err != nil {
-		return res, false, err
-	}
-	js, _ := report.Lookup("json")
-	md, _ := report.Lookup("markdown")
-	if err := writeFileAtomic(filepath.Join(studentDir, "feedback.md"), func(f *os.File) error { return md.Write(f, res, report.Options{}) }); err != nil {
-		return res, false, err
-	}
-	// result.json last: its presence marks the student as done.
-	if err := writeFileAtomic(resultPath, func(f *os.File) error { return js.Write(f, res, report.Options{}) }); err != nil {
-		return res, false, err
-	}
-	return res, false, nil
-}
-
-// failingRunner is a Runner for a submission folder that could not even be loaded.
-type failingRunner struct{ err error }
-
-func (f failingRunner) Start(context.Context) (grader.Conn, error) { return nil, f.err }
-
-func readResult(path, assignment string) (*grader.Result, bool) {
-	data, err := os.ReadFile(path)
+// loadForBatch loads a submission folder for a batch: the late penalty may come from the
+// newest file's time.
+func (s runSettings) loadForBatch(dir string) (*batch.Submission, error) {
+	sub, err := grader.LoadSubmission(dir, grader.SubmissionOptions{Python: s.python})
 	if err != nil {
-		return nil, false
+		return nil, err
 	}
-	var res grader.Result
-	if json.Unmarshal(data, &res) != nil || res.Version != grader.ResultVersion || res.Assignment != assignment {
-		return nil, false
-	}
-	return &res, true
+	return &batch.Submission{Student: sub.Student, Runner: s.runner(sub), Submitted: s.submitted(sub, true)}, nil
 }
 
-// writeFileAtomic writes a file through a temporary file renamed into place, so that an
-// interrupted batch never leaves half a result.
-func writeFileAtomic(path string, write func(*os.File) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
-}
-
-func writeBatchFiles(out string, results []*grader.Result, column string) error {
-	files := []struct {
-		name  string
-		write func(*os.File) error
-	}{
-		{"gradebook.csv", func(f *os.File) error { return report.WriteGradebook(f, results) }},
-		{"brightspace.csv", func(f *os.File) error { return report.WriteBrightspace(f, results, column) }},
-		{"summary.txt", func(f *os.File) error { report.WriteSummary(f, report.Summary(results)); return nil }},
-	}
-	for _, fl := range files {
-		if err := writeFileAtomic(filepath.Join(out, fl.name), fl.write); err != nil {
-			return fmt.Errorf("write %s: %w", fl.name, err)
-		}
-	}
-	return nil
-}
-
-// submissionDirs expands the arguments: a submission folder stands for itself, any other
-// folder for its subfolders that are submissions.
-func submissionDirs(args []string) ([]string, error) {
-	var dirs []string
-	for _, a := range args {
-		st, err := os.Stat(a)
-		if err != nil {
-			return nil, err
-		}
-		if !st.IsDir() {
-			return nil, fmt.Errorf("%s is not a folder", a)
-		}
-		if isSubmission(a) {
-			dirs = append(dirs, a)
-			continue
-		}
-		entries, err := os.ReadDir(a)
-		if err != nil {
-			return nil, err
-		}
-		n := 0
-		for _, e := range entries {
-			if p := filepath.Join(a, e.Name()); e.IsDir() && isSubmission(p) {
-				dirs = append(dirs, p)
-				n++
-			}
-		}
-		if n == 0 {
-			return nil, fmt.Errorf("%s is neither a submission (optgrade.yaml, solution.py, main.py, go.mod or a .so) nor a folder of submissions", a)
-		}
-	}
-	return dirs, nil
-}
-
-func isSubmission(dir string) bool {
-	for _, name := range []string{"optgrade.yaml", "solution.py", "main.py", "go.mod"} {
-		if fileExists(filepath.Join(dir, name)) {
-			return true
-		}
-	}
-	so, _ := filepath.Glob(filepath.Join(dir, "*.so"))
-	return len(so) > 0
-}
-
-var unsafeKey = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-// batchEntry is one submission folder of a batch, loaded once: its output folder's name
-// (key) and its submission, or why it could not be loaded.
-type batchEntry struct {
-	dir, key string
-	sub      *grader.Submission
-	err      error
-}
-
-// loadBatch loads every folder and names its output folder after its student, made safe
-// for a file name and unique (a second "alice" becomes "alice-2", in folder order).
-func loadBatch(dirs []string, s runSettings) []batchEntry {
-	batch := make([]batchEntry, len(dirs))
-	order := make([]int, len(dirs))
-	for i, d := range dirs {
-		order[i] = i
-		batch[i].dir = d
-		batch[i].sub, batch[i].err = grader.LoadSubmission(d, grader.SubmissionOptions{Python: s.python})
-	}
-	sort.SliceStable(order, func(a, b int) bool { return dirs[order[a]] < dirs[order[b]] })
-	seen := map[string]int{}
-	for _, i := range order {
-		name := filepath.Base(filepath.Clean(dirs[i]))
-		if e := batch[i]; e.err == nil && e.sub.Student != "" {
-			name = e.sub.Student
-		}
-		key := unsafeKey.ReplaceAllString(name, "_")
-		if key == "" || key == "." || key == ".." {
-			key = "student"
-		}
-		seen[key]++
-		if n := seen[key]; n > 1 {
-			key = fmt.Sprintf("%s-%d", key, n)
-		}
-		batch[i].key = key
-	}
-	return batch
+// isSubmission reports whether dir is a submission folder: one that loading recognises,
+// even if it then cannot run it.
+func (s runSettings) isSubmission(dir string) bool {
+	_, err := grader.LoadSubmission(dir, grader.SubmissionOptions{Python: s.python})
+	return err == nil || !strings.Contains(err.Error(), "nothing to run")
 }
