@@ -3,6 +3,9 @@ package grader
 import (
 	"context"
 	"testing"
+
+	"github.com/optgrade/optgrade/grader/runner"
+	"github.com/optgrade/optgrade/reference"
 )
 
 // BenchmarkPlan measures planning the course rubric (every reference value a check wants,
@@ -33,10 +36,10 @@ func BenchmarkGradeInProcess(b *testing.B) {
 	}
 	for _, bc := range []struct {
 		name string
-		run  ReferenceRunner
+		run  runner.ReferenceRunner
 	}{
-		{"reference", ReferenceRunner{}},
-		{"adam-no-bias-correction", ReferenceRunner{Replace: replaceWith("adam-no-bias-correction")}},
+		{"reference", runner.ReferenceRunner{}},
+		{"adam-no-bias-correction", runner.ReferenceRunner{Replace: replaceWith("adam-no-bias-correction")}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
@@ -44,4 +47,15 @@ func BenchmarkGradeInProcess(b *testing.B) {
 			}
 		})
 	}
+}
+
+// replaceWith maps each named variant's function to it, for a ReferenceRunner.
+func replaceWith(names ...string) map[string]reference.Variant {
+	m := map[string]reference.Variant{}
+	for _, n := range names {
+		if v, ok := reference.LookupVariant(n); ok {
+			m[v.Func] = v
+		}
+	}
+	return m
 }

@@ -9,12 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/reference"
 )
 
 // scriptedRunner answers from the reference, except for the functions in answer.
 type scriptedRunner struct {
-	ReferenceRunner
+	runner.ReferenceRunner
 	answer map[string]func(Call) Reply
 }
 
@@ -136,7 +137,7 @@ func TestGradientCheckTellsLossFromGradient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			run := ReferenceRunner{Replace: map[string]reference.Variant{}}
+			run := runner.ReferenceRunner{Replace: map[string]reference.Variant{}}
 			for _, n := range tt.replace {
 				v := mustVariant(t, n)
 				run.Replace[v.Func] = v
@@ -177,7 +178,7 @@ const stepTasks = `
 `
 
 func TestTrajectoryChecks(t *testing.T) {
-	res := gradeYAML(t, rubricOf("4", stepTasks), ReferenceRunner{Replace: map[string]reference.Variant{"adam_step": mustVariant(t, "adam-no-bias-correction")}})
+	res := gradeYAML(t, rubricOf("4", stepTasks), runner.ReferenceRunner{Replace: map[string]reference.Variant{"adam_step": mustVariant(t, "adam-no-bias-correction")}})
 	free, forced := res.Tasks[0].Checks[0], res.Tasks[0].Checks[1]
 	if free.Status != Fail || !strings.HasPrefix(free.Message, "step 1: adam_step(") {
 		t.Errorf("free-running: status %s, message %q; want the first step reported", free.Status, free.Message)
@@ -197,7 +198,7 @@ func TestTrajectoryChecks(t *testing.T) {
 	}
 
 	// The reference itself passes both.
-	ok := gradeYAML(t, rubricOf("4", stepTasks), ReferenceRunner{})
+	ok := gradeYAML(t, rubricOf("4", stepTasks), runner.ReferenceRunner{})
 	if ok.Score != 4 || !ok.Passed() {
 		t.Errorf("reference scored %g/4", ok.Score)
 	}
@@ -212,7 +213,7 @@ func TestFreeRunningReportsStatePart(t *testing.T) {
 			bad := append([]float64(nil), m["m"].([]float64)...)
 			bad[1] *= 2
 			m["m"] = bad
-			return Reply{Result: JSONShape(m)}
+			return Reply{Result: runner.JSONShape(m)}
 		},
 	}}
 	res := gradeYAML(t, rubricOf("4", stepTasks), run)
@@ -235,10 +236,10 @@ const trainTasks = `
 `
 
 func TestConvergenceCheck(t *testing.T) {
-	if res := gradeYAML(t, rubricOf("2", trainTasks), ReferenceRunner{}); res.Score != 2 {
+	if res := gradeYAML(t, rubricOf("2", trainTasks), runner.ReferenceRunner{}); res.Score != 2 {
 		t.Fatalf("reference: %g/2: %s", res.Score, res.Tasks[0].Checks[0].Message)
 	}
-	res := gradeYAML(t, rubricOf("2", trainTasks), ReferenceRunner{Replace: map[string]reference.Variant{"train": mustVariant(t, "train/gd-step-sign-flipped")}})
+	res := gradeYAML(t, rubricOf("2", trainTasks), runner.ReferenceRunner{Replace: map[string]reference.Variant{"train": mustVariant(t, "train/gd-step-sign-flipped")}})
 	c := res.Tasks[0].Checks[0]
 	if c.Status != Fail || !strings.Contains(c.Message, "the optimum is ") || !strings.Contains(c.Message, "leaves the reference's at step 1 (w_1[0] = 1.09, want 0.91)") {
 		t.Errorf("status %s message %q", c.Status, c.Message)
@@ -259,7 +260,7 @@ const diagnoseTasks = `
 `
 
 func TestClassificationProportional(t *testing.T) {
-	res := gradeYAML(t, rubricOf("4", diagnoseTasks), ReferenceRunner{Replace: map[string]reference.Variant{"diagnose": mustVariant(t, "diagnose-ignores-w")}})
+	res := gradeYAML(t, rubricOf("4", diagnoseTasks), runner.ReferenceRunner{Replace: map[string]reference.Variant{"diagnose": mustVariant(t, "diagnose-ignores-w")}})
 	c := res.Tasks[0].Checks[0]
 	if c.Cases != 8 || c.Status != Partial || c.Passed == 0 || c.Passed == c.Cases {
 		t.Fatalf("status %s, passed %d of %d", c.Status, c.Passed, c.Cases)
@@ -329,7 +330,7 @@ func TestFaultSkipsRestOfTask(t *testing.T) {
 }
 
 func TestMissingFunctionIsNotImplemented(t *testing.T) {
-	res := gradeYAML(t, rubricOf("5", quadTasks), ReferenceRunner{Missing: map[string]bool{"quadratic_grad": true}})
+	res := gradeYAML(t, rubricOf("5", quadTasks), runner.ReferenceRunner{Missing: map[string]bool{"quadratic_grad": true}})
 	c := res.Tasks[1].Checks[0]
 	if c.Status != NotImplemented || res.Tasks[0].Score != 2 || res.Score != 2 {
 		t.Errorf("status %s, scores %g/%g", c.Status, res.Tasks[0].Score, res.Score)

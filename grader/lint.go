@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/reference"
 )
 
@@ -59,11 +60,11 @@ func LintRubric(ctx context.Context, r *Rubric) (*Lint, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Lint{Reference: g.Grade(ctx, ReferenceRunner{}, "reference", "", Submitted{})}
+	l := &Lint{Reference: g.Grade(ctx, runner.ReferenceRunner{}, "reference", "", Submitted{})}
 	for i := range r.Tasks {
 		t := &r.Tasks[i]
 		for _, v := range variantsFor(t) {
-			conn, _ := ReferenceRunner{Replace: map[string]reference.Variant{t.Function: v}}.Start(ctx)
+			conn, _ := runner.ReferenceRunner{Replace: map[string]reference.Variant{t.Function: v}}.Start(ctx)
 			tr := g.gradeTask(ctx, i, conn, "")
 			lv := LintVariant{Task: t.ID, Variant: v.Name, Lost: roundPoints(tr.MaxScore - tr.Score)}
 			names := map[string]bool{}

@@ -48,11 +48,11 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			if err != nil {
 				return err
 			}
-			sub, runner, err := s.prepare(dir)
+			sub, run, err := s.prepare(dir)
 			if err != nil {
 				return usagef("%v", err)
 			}
-			res := g.Grade(c.Context, runner, sub.Student, dir, s.submitted(sub, false))
+			res := g.Grade(c.Context, run, sub.Student, dir, s.submitted(sub, false))
 			explainStartError(res, s.python)
 			if err := format.Write(c.App.Writer, res, opts); err != nil {
 				return err

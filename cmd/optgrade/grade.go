@@ -3,13 +3,13 @@ package main
 import (
 	"os"
 	"runtime"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/batch"
 	"github.com/optgrade/optgrade/grader/report"
+	"github.com/optgrade/optgrade/grader/runner"
 )
 
 func gradeCommand() *cli.Command {
@@ -93,16 +93,16 @@ func gradeAction(c *cli.Context) error {
 // loadForBatch loads a submission folder for a batch: the late penalty may come from the
 // newest file's time.
 func (s runSettings) loadForBatch(dir string) (*batch.Submission, error) {
-	sub, err := grader.LoadSubmission(dir, grader.SubmissionOptions{Python: s.python})
+	sub, err := runner.Load(dir, runner.Options{Python: s.python})
 	if err != nil {
 		return nil, err
 	}
 	return &batch.Submission{Student: sub.Student, Runner: s.runner(sub), Submitted: s.submitted(sub, true)}, nil
 }
 
-// isSubmission reports whether dir is a submission folder: one that loading recognises,
-// even if it then cannot run it.
+// isSubmission reports whether dir is a submission folder: one that a row of the table of
+// submission kinds recognises, even if it then cannot run it.
 func (s runSettings) isSubmission(dir string) bool {
-	_, err := grader.LoadSubmission(dir, grader.SubmissionOptions{Python: s.python})
-	return err == nil || !strings.Contains(err.Error(), "nothing to run")
+	_, ok := runner.Detect(dir)
+	return ok
 }

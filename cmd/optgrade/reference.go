@@ -13,7 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/optgrade/optgrade/grader"
+	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/reference"
 )
 
@@ -109,7 +109,7 @@ func referenceCall(c *cli.Context) error {
 // writeJSONValue writes a reference result as JSON, with the shortest float64 forms that
 // round-trip and Python's tokens for non-finite numbers.
 func writeJSONValue(b *bytes.Buffer, v any) {
-	switch v := grader.JSONShape(v).(type) {
+	switch v := runner.JSONShape(v).(type) {
 	case float64:
 		switch {
 		case math.IsNaN(v):

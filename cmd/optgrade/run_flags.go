@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/optgrade/optgrade/grader"
+	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/grader/sandbox"
 )
 
@@ -69,8 +70,8 @@ func fileExists(p string) bool {
 }
 
 // prepare loads a submission folder and the runner that starts it.
-func (s runSettings) prepare(dir string) (*grader.Submission, grader.Runner, error) {
-	sub, err := grader.LoadSubmission(dir, grader.SubmissionOptions{Python: s.python})
+func (s runSettings) prepare(dir string) (*runner.Submission, grader.Runner, error) {
+	sub, err := runner.Load(dir, runner.Options{Python: s.python})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -78,17 +79,12 @@ func (s runSettings) prepare(dir string) (*grader.Submission, grader.Runner, err
 }
 
 // runner starts a loaded submission with the run flags' timeout and sandbox.
-func (s runSettings) runner(sub *grader.Submission) grader.Runner {
-	return &grader.ProcessRunner{
-		Dir:         sub.Dir,
-		Argv:        sub.Argv,
-		CallTimeout: s.timeout,
-		Sandbox:     s.sandbox,
-	}
+func (s runSettings) runner(sub *runner.Submission) grader.Runner {
+	return sub.Runner(runner.Settings{CallTimeout: s.timeout, Sandbox: s.sandbox})
 }
 
 // submitted decides the submission time and says where it came from.
-func (s runSettings) submitted(sub *grader.Submission, fallbackMtime bool) grader.Submitted {
+func (s runSettings) submitted(sub *runner.Submission, fallbackMtime bool) grader.Submitted {
 	switch {
 	case s.submittedAt != nil:
 		return grader.Submitted{At: s.submittedAt, Source: "flag"}

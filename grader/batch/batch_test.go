@@ -11,6 +11,7 @@ import (
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/batch"
+	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/reference"
 )
 
@@ -53,7 +54,7 @@ func fakeLoad(dir string) (*batch.Submission, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := grader.ReferenceRunner{}
+	run := runner.ReferenceRunner{}
 	switch strings.TrimSpace(string(data)) {
 	case "wrong":
 		v, ok := reference.LookupVariant("adam-no-bias-correction")

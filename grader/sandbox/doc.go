@@ -25,7 +25,7 @@
 // virtualenv) is made visible read-only inside the sandbox: Apply binds the prefix of the
 // command's executable (the directory above its bin/) for both the path as given and the
 // path it resolves to. A pyenv shim is a shell script that needs all of ~/.pyenv: resolve it
-// to the real interpreter first (grader.LoadSubmission does), or list extra directories in
+// to the real interpreter first (runner.Load does), or list extra directories in
 // Config.ReadOnly.
 //
 // Processes that leave the process group (setsid) survive a group kill outside bubblewrap;

@@ -1,4 +1,4 @@
-package grader
+package runner
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// subTestDir makes a submission folder named name holding files (name → content).
-func subTestDir(t *testing.T, name string, files map[string]string) string {
+// testSubDir makes a submission folder named name holding files (name → content).
+func testSubDir(t *testing.T, name string, files map[string]string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
 	for f, content := range files {
@@ -26,12 +26,12 @@ func subTestDir(t *testing.T, name string, files map[string]string) string {
 }
 
 func TestLoadSubmission(t *testing.T) {
-	py := procTestPython(t)
+	py := testPython(t)
 	at := time.Date(2026, 12, 1, 23, 59, 0, 0, time.FixedZone("", 3600))
 	tests := []struct {
 		name    string
 		files   map[string]string
-		opt     SubmissionOptions
+		opt     Options
 		student string
 		argv    []string
 		lang    string
@@ -41,13 +41,13 @@ func TestLoadSubmission(t *testing.T) {
 		{name: "solution.py", files: map[string]string{"solution.py": ""}, student: "s1", argv: []string{py, "solution.py"}, lang: "python"},
 		{name: "main.py", files: map[string]string{"main.py": "", "util.py": ""}, student: "s1", argv: []string{py, "main.py"}, lang: "python"},
 		{name: "solution.py first", files: map[string]string{"main.py": "", "solution.py": ""}, student: "s1", argv: []string{py, "solution.py"}, lang: "python"},
-		{name: "configured python", files: map[string]string{"solution.py": ""}, opt: SubmissionOptions{Python: "/bin/sh"}, student: "s1", argv: []string{"/bin/sh", "solution.py"}, lang: "python"},
+		{name: "configured python", files: map[string]string{"solution.py": ""}, opt: Options{Python: "/bin/sh"}, student: "s1", argv: []string{"/bin/sh", "solution.py"}, lang: "python"},
 		{name: "manifest", files: map[string]string{ManifestFile: "student: alice\nrun: [./run.sh, --fast]\nsubmitted_at: 2026-12-01T23:59:00+01:00\n"},
 			student: "alice", argv: []string{"./run.sh", "--fast"}, lang: "command", at: &at},
 		{name: "manifest python3 maps to the interpreter", files: map[string]string{ManifestFile: "run: [python3, solution.py]\n", "solution.py": ""},
 			student: "s1", argv: []string{py, "solution.py"}, lang: "python"},
 		{name: "manifest python too", files: map[string]string{ManifestFile: "run:\n  - python\n  - -u\n  - main.py\n"},
-			opt: SubmissionOptions{Python: "/bin/sh"}, student: "s1", argv: []string{"/bin/sh", "-u", "main.py"}, lang: "command"},
+			opt: Options{Python: "/bin/sh"}, student: "s1", argv: []string{"/bin/sh", "-u", "main.py"}, lang: "command"},
 		{name: "manifest student only", files: map[string]string{ManifestFile: "student: bob\n", "main.py": ""}, student: "bob", argv: []string{py, "main.py"}, lang: "python"},
 		{name: "empty manifest", files: map[string]string{ManifestFile: "", "main.py": ""}, student: "s1", argv: []string{py, "main.py"}, lang: "python"},
 
@@ -60,12 +60,12 @@ func TestLoadSubmission(t *testing.T) {
 		{name: "go module", files: map[string]string{"go.mod": "module x\n"}, err: "Go submissions are not supported yet"},
 		{name: "go plugin", files: map[string]string{"solution.so": ""}, err: "Go plugin submissions are not supported yet"},
 		{name: "nothing", files: map[string]string{"README.md": ""}, err: "nothing to run"},
-		{name: "missing python", files: map[string]string{"solution.py": ""}, opt: SubmissionOptions{Python: "optgrade-no-python"}, err: `python interpreter "optgrade-no-python" not found`},
+		{name: "missing python", files: map[string]string{"solution.py": ""}, opt: Options{Python: "optgrade-no-python"}, err: `python interpreter "optgrade-no-python" not found`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := subTestDir(t, "s1", tt.files)
-			s, err := LoadSubmission(dir, tt.opt)
+			dir := testSubDir(t, "s1", tt.files)
+			s, err := Load(dir, tt.opt)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("error %v, want %q", err, tt.err)
@@ -83,15 +83,15 @@ func TestLoadSubmission(t *testing.T) {
 			}
 		})
 	}
-	if _, err := LoadSubmission(filepath.Join(t.TempDir(), "missing"), SubmissionOptions{}); err == nil {
+	if _, err := Load(filepath.Join(t.TempDir(), "missing"), Options{}); err == nil {
 		t.Error("no error for a missing folder")
 	}
 }
 
 func TestSubmissionOptgradePython(t *testing.T) {
 	t.Setenv("OPTGRADE_PYTHON", "/bin/sh")
-	dir := subTestDir(t, "s2", map[string]string{"solution.py": ""})
-	s, err := LoadSubmission(dir, SubmissionOptions{})
+	dir := testSubDir(t, "s2", map[string]string{"solution.py": ""})
+	s, err := Load(dir, Options{})
 	if err != nil || s.Argv[0] != "/bin/sh" {
 		t.Errorf("argv %v, err %v; want $OPTGRADE_PYTHON first", s.Argv, err)
 	}
@@ -99,24 +99,24 @@ func TestSubmissionOptgradePython(t *testing.T) {
 
 // A loaded submission runs: the manifest's run, through the runner, in a fresh copy.
 func TestSubmissionRuns(t *testing.T) {
-	server, err := os.ReadFile(filepath.Join(procTestDir, "server.py"))
+	server, err := os.ReadFile(filepath.Join(testDir, "server.py"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := subTestDir(t, "s3", map[string]string{
+	dir := testSubDir(t, "s3", map[string]string{
 		"lib/server.py": string(server),
 		ManifestFile:    "student: carol\nrun: [python3, lib/server.py, chatty]\n",
 	})
-	s, err := LoadSubmission(dir, SubmissionOptions{})
+	s, err := Load(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.Runner().StartProcess(context.Background())
+	c, err := s.Runner(Settings{}).StartProcess(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if rep := c.Do(context.Background(), []Call{procCall("add", "a", 1, "b", 2)}); rep[0].Result != 3.0 {
+	if rep := c.Do(context.Background(), []Call{testCall("add", "a", 1, "b", 2)}); rep[0].Result != 3.0 {
 		t.Errorf("reply %+v", rep[0])
 	}
 	if _, err := os.Stat(filepath.Join(dir, "__pycache__")); err == nil {
@@ -136,6 +136,40 @@ func TestCheckPython(t *testing.T) {
 	if err := CheckPython("/usr/bin/python3"); err != nil {
 		t.Logf("/usr/bin/python3 has no numpy here: %v", err)
 	}
-	py := procTestPython(t)
+	py := testPython(t)
 	t.Logf("CheckPython(%s) = %v", py, CheckPython(py))
+}
+
+// Detect (what `grade` uses to find submission folders) agrees with Load on every kind.
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		kind  string // "" = not a submission
+	}{
+		{"python", map[string]string{"main.py": ""}, "python"},
+		{"run wins", map[string]string{ManifestFile: "run: [./x]\n", "solution.py": ""}, "command"},
+		{"manifest without run", map[string]string{ManifestFile: "student: a\n", "solution.py": ""}, "python"},
+		{"manifest only", map[string]string{ManifestFile: "student: a\n"}, "unknown"},
+		{"broken manifest", map[string]string{ManifestFile: "run: [\n"}, "unknown"},
+		{"go module", map[string]string{"go.mod": "module x\n"}, "go"},
+		{"go plugin", map[string]string{"a.so": ""}, "go-plugin"},
+		{"nothing", map[string]string{"README.md": ""}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k, ok := Detect(testSubDir(t, "s", tt.files))
+			if ok != (tt.kind != "") || k.Name != tt.kind {
+				t.Errorf("Detect = %q, %v; want %q", k.Name, ok, tt.kind)
+			}
+		})
+	}
+	if m := Marks(); !strings.Contains(m, ManifestFile) || !strings.Contains(m, "solution.py") || !strings.Contains(m, "go.mod") {
+		t.Errorf("Marks() = %q: want every kind's marks", m)
+	}
+	for _, k := range Kinds() {
+		if k.Name == "" || k.Marks == "" || k.Detect == nil || k.Load == nil {
+			t.Errorf("kind %+v: every row needs a name, marks, Detect and Load", k.Name)
+		}
+	}
 }

@@ -1,4 +1,4 @@
-package grader
+package runner
 
 import (
 	"bytes"
@@ -12,42 +12,42 @@ import (
 )
 
 // This file is the wire protocol's encoding (DESIGN.md §1): request lines out, response
-// lines in. The process runner (process.go) does the I/O.
+// lines in. The process session (session.go, output.go) does the I/O.
 
-// WireProtocol is the version of the wire protocol this grader speaks.
-const WireProtocol = 1
+// Protocol is the version of the wire protocol this grader speaks.
+const Protocol = 1
 
-// wireRequest is one request line; the field order is the line's key order.
-type wireRequest struct {
+// request is one request line; the field order is the line's key order.
+type request struct {
 	ID   int64          `json:"id"`
 	Fn   string         `json:"fn"`
 	Args reference.Args `json:"args"`
 }
 
-// wireAppendRequest appends the request line of call id (with its newline) to buf. Args
+// appendRequest appends the request line of call id (with its newline) to buf. Args
 // never hold non-finite numbers; if they do, encoding fails and buf is returned unchanged.
-func wireAppendRequest(buf []byte, id int64, fn string, args reference.Args) ([]byte, error) {
+func appendRequest(buf []byte, id int64, fn string, args reference.Args) ([]byte, error) {
 	if args == nil {
 		args = reference.Args{}
 	}
 	w := bytes.NewBuffer(buf)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(wireRequest{ID: id, Fn: fn, Args: args}); err != nil {
+	if err := enc.Encode(request{ID: id, Fn: fn, Args: args}); err != nil {
 		return buf, fmt.Errorf("encode request %s: %w", fn, err)
 	}
 	return w.Bytes(), nil // Encode ends the line with '\n'
 }
 
-// wireResponse is a decoded response line.
-type wireResponse struct {
+// response is a decoded response line.
+type response struct {
 	ID     int64
 	Result any    // float64 (NaN, ±Inf included), string, bool, nil, []any, map[string]any
 	Err    string // the submission's error string; "" when Result holds
 	IsErr  bool
 }
 
-// wireDecodeResponse decodes one line of the submission's stdout. ok is false when the line
+// decodeResponse decodes one line of the submission's stdout. ok is false when the line
 // is not a response — not a JSON object with a non-negative integer id and exactly one of
 // result and error (a string) — and is therefore the student's own print; near then says,
 // for a JSON object with an "id" key, why it is not a response ("" otherwise), so that a
@@ -56,12 +56,12 @@ type wireResponse struct {
 // The bare tokens NaN, Infinity and -Infinity (what Python's json writes) are accepted
 // wherever a number may be, and, inside the result, the strings "NaN", "Infinity" and
 // "-Infinity" decode as those numbers too; every other string stays a string.
-func wireDecodeResponse(line []byte) (resp wireResponse, ok bool, near string) {
+func decodeResponse(line []byte) (resp response, ok bool, near string) {
 	line = bytes.TrimSpace(line)
 	if len(line) < 2 || line[0] != '{' || line[len(line)-1] != '}' {
 		return resp, false, ""
 	}
-	line = wireQuoteNonFinite(line)
+	line = quoteNonFinite(line)
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil {
 		return resp, false, ""
@@ -70,9 +70,9 @@ func wireDecodeResponse(line []byte) (resp wireResponse, ok bool, near string) {
 	if !hasID {
 		return resp, false, ""
 	}
-	id, idOK := wireParseID(rawID)
+	id, idOK := parseID(rawID)
 	if !idOK {
-		return resp, false, fmt.Sprintf("its id %s is not a non-negative integer", wireClip(string(rawID), 40))
+		return resp, false, fmt.Sprintf("its id %s is not a non-negative integer", clip(string(rawID), 40))
 	}
 	resp.ID = id
 	rawRes, hasRes := obj["result"]
@@ -83,7 +83,7 @@ func wireDecodeResponse(line []byte) (resp wireResponse, ok bool, near string) {
 	case hasErr:
 		var s string
 		if err := json.Unmarshal(rawErr, &s); err != nil {
-			return resp, false, fmt.Sprintf(`its "error" is %s, not a string`, wireClip(string(rawErr), 40))
+			return resp, false, fmt.Sprintf(`its "error" is %s, not a string`, clip(string(rawErr), 40))
 		}
 		if s == "" {
 			s = "(an empty error message)"
@@ -94,15 +94,15 @@ func wireDecodeResponse(line []byte) (resp wireResponse, ok bool, near string) {
 		if err := json.Unmarshal(rawRes, &v); err != nil {
 			return resp, false, "" // cannot happen: obj decoded
 		}
-		resp.Result = wireNonFinite(v)
+		resp.Result = nonFinite(v)
 	default:
 		return resp, false, `it has neither "result" nor "error"`
 	}
 	return resp, true, ""
 }
 
-// wireParseID parses a JSON id: a non-negative integer (1.0 and 1e3 are integers too).
-func wireParseID(raw json.RawMessage) (int64, bool) {
+// parseID parses a JSON id: a non-negative integer (1.0 and 1e3 are integers too).
+func parseID(raw json.RawMessage) (int64, bool) {
 	s := string(bytes.TrimSpace(raw))
 	if id, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return id, id >= 0
@@ -117,9 +117,9 @@ func wireParseID(raw json.RawMessage) (int64, bool) {
 	return int64(f), true
 }
 
-// wireNonFinite replaces, in a decoded result, the strings "NaN", "Infinity" and
+// nonFinite replaces, in a decoded result, the strings "NaN", "Infinity" and
 // "-Infinity" by the float64 values they name, in place where it can.
-func wireNonFinite(v any) any {
+func nonFinite(v any) any {
 	switch v := v.(type) {
 	case string:
 		switch v {
@@ -132,21 +132,21 @@ func wireNonFinite(v any) any {
 		}
 	case []any:
 		for i, e := range v {
-			v[i] = wireNonFinite(e)
+			v[i] = nonFinite(e)
 		}
 	case map[string]any:
 		for k, e := range v {
-			v[k] = wireNonFinite(e)
+			v[k] = nonFinite(e)
 		}
 	}
 	return v
 }
 
-// wireQuoteNonFinite returns line with each bare NaN, Infinity and -Infinity outside
+// quoteNonFinite returns line with each bare NaN, Infinity and -Infinity outside
 // strings turned into the string of the same name, so that encoding/json accepts it (the
 // strings then decode as numbers in the result). It returns line itself when there is
 // nothing to replace. It never fails: a line that is not JSON stays not JSON.
-func wireQuoteNonFinite(line []byte) []byte {
+func quoteNonFinite(line []byte) []byte {
 	if bytes.IndexByte(line, 'N') < 0 && bytes.IndexByte(line, 'I') < 0 {
 		return line // fast path: no token can occur
 	}
@@ -199,8 +199,8 @@ func wireQuoteNonFinite(line []byte) []byte {
 	return append(out, line[last:]...)
 }
 
-// wireClip shortens s to at most n bytes (plus "…") for a message.
-func wireClip(s string, n int) string {
+// clip shortens s to at most n bytes (plus "…") for a message.
+func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -1,4 +1,4 @@
-package grader
+package runner
 
 import (
 	"bytes"
@@ -33,7 +33,7 @@ func TestWireEncodeRequest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			prefix := []byte("previous\n")
-			got, err := wireAppendRequest(prefix, tt.id, tt.fn, tt.args)
+			got, err := appendRequest(prefix, tt.id, tt.fn, tt.args)
 			if tt.wantErr {
 				if err == nil {
 					t.Fatalf("no error, line %q", got)
@@ -53,8 +53,8 @@ func TestWireEncodeRequest(t *testing.T) {
 	}
 }
 
-// wireShow prints a decoded value with NaN and infinities visible, map keys sorted.
-func wireShow(v any) string { return fmt.Sprintf("%#v", v) }
+// show prints a decoded value with NaN and infinities visible, map keys sorted.
+func show(v any) string { return fmt.Sprintf("%#v", v) }
 
 func TestWireDecodeResponse(t *testing.T) {
 	nan, inf := math.NaN(), math.Inf(1)
@@ -106,7 +106,7 @@ func TestWireDecodeResponse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, ok, near := wireDecodeResponse([]byte(tt.line))
+			resp, ok, near := decodeResponse([]byte(tt.line))
 			if ok != tt.ok {
 				t.Fatalf("ok = %v, want %v (resp %+v, near %q)", ok, tt.ok, resp, near)
 			}
@@ -128,7 +128,7 @@ func TestWireDecodeResponse(t *testing.T) {
 			if resp.IsErr {
 				t.Fatalf("unexpected error %q", resp.Err)
 			}
-			if got, want := wireShow(resp.Result), wireShow(tt.result); got != want {
+			if got, want := show(resp.Result), show(tt.result); got != want {
 				t.Errorf("result = %s, want %s", got, want)
 			}
 		})
@@ -145,8 +145,8 @@ func TestWireQuoteNonFinite(t *testing.T) {
 		{`I N -`, `I N -`},
 	}
 	for _, tt := range tests {
-		if got := string(wireQuoteNonFinite([]byte(tt.in))); got != tt.want {
-			t.Errorf("wireQuoteNonFinite(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := string(quoteNonFinite([]byte(tt.in))); got != tt.want {
+			t.Errorf("quoteNonFinite(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -171,7 +171,7 @@ func FuzzWireDecodeResponse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
 		orig := bytes.Clone(line)
-		resp, ok, near := wireDecodeResponse(line)
+		resp, ok, near := decodeResponse(line)
 		if !bytes.Equal(line, orig) {
 			t.Fatalf("the line was changed")
 		}
@@ -190,7 +190,7 @@ func FuzzWireDecodeResponse(f *testing.F) {
 		if !bytes.ContainsAny(line, "NI") && ok && !json.Valid(bytes.TrimSpace(line)) {
 			t.Errorf("accepted invalid JSON %q", line)
 		}
-		q := wireQuoteNonFinite(line)
+		q := quoteNonFinite(line)
 		if json.Valid(line) && !bytes.Equal(q, line) {
 			// Valid JSON has no bare tokens outside strings: nothing to replace.
 			t.Errorf("changed valid JSON %q to %q", line, q)

@@ -1,4 +1,4 @@
-package grader
+package runner
 
 import (
 	"context"
@@ -93,15 +93,4 @@ func JSONShape(v any) any {
 		return out
 	}
 	return v
-}
-
-// replaceWith maps each named variant's function to it, for a ReferenceRunner.
-func replaceWith(names ...string) map[string]reference.Variant {
-	m := map[string]reference.Variant{}
-	for _, n := range names {
-		if v, ok := reference.LookupVariant(n); ok {
-			m[v.Func] = v
-		}
-	}
-	return m
 }

@@ -1,0 +1,71 @@
+package runner
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// manifest is a decoded optgrade.yaml.
+type manifest struct {
+	student     string
+	run         []string
+	submittedAt *time.Time
+}
+
+// readManifest reads and strictly decodes a manifest: every problem names file:line.
+func readManifest(path string) (*manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	m := &manifest{}
+	if len(doc.Content) == 0 {
+		return m, nil // empty file
+	}
+	root := doc.Content[0]
+	at := func(n *yaml.Node, format string, args ...any) error {
+		return fmt.Errorf("%s:%d:%d: %s", path, n.Line, n.Column, fmt.Sprintf(format, args...))
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, at(root, "want a mapping with student, run and submitted_at")
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch k.Value {
+		case "student":
+			if v.Kind != yaml.ScalarNode || v.Value == "" {
+				return nil, at(v, "student: want a name or id")
+			}
+			m.student = v.Value
+		case "run":
+			if v.Kind != yaml.SequenceNode {
+				return nil, at(v, "run: want a list of words, e.g. [python3, solution.py]")
+			}
+			if len(v.Content) == 0 {
+				return nil, at(v, "run: empty command")
+			}
+			for _, w := range v.Content {
+				if w.Kind != yaml.ScalarNode {
+					return nil, at(w, "run: want words (strings)")
+				}
+				m.run = append(m.run, w.Value)
+			}
+		case "submitted_at":
+			t, err := time.Parse(time.RFC3339, v.Value)
+			if v.Kind != yaml.ScalarNode || err != nil {
+				return nil, at(v, "submitted_at: want an RFC 3339 time, e.g. 2026-12-01T23:59:00+01:00")
+			}
+			m.submittedAt = &t
+		default:
+			return nil, at(k, "unknown key %q (want student, run, submitted_at)", k.Value)
+		}
+	}
+	return m, nil
+}

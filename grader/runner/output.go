@@ -1,0 +1,174 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// readStdout reads stdout line by line. A line that starts with '{' is read whole (up to
+// lineCap bytes) and decoded; a response goes to events, anything else to out. Other lines
+// stream to out without being held in memory, so a flood costs no memory.
+func (p *process) readStdout(out *output, lineCap int) {
+	defer p.readers.Done()
+	defer close(p.events)
+	send := func(ev event) {
+		select {
+		case p.events <- ev:
+		case <-p.quit:
+		}
+	}
+	const (
+		lineStart = iota
+		stray     // streaming a stray line to out
+		candidate // collecting a line that starts with '{'
+		discard   // skipping the rest of an over-long line
+	)
+	br := bufio.NewReaderSize(p.stdout, 64<<10)
+	state := lineStart
+	var long []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		complete := err == nil
+		if len(chunk) > 0 {
+			if state == lineStart {
+				state = stray
+				if t := bytes.TrimLeft(chunk, " \t\r"); len(t) > 0 && t[0] == '{' {
+					state = candidate
+				}
+			}
+			switch state {
+			case stray:
+				out.Write(chunk)
+				if !complete && err != bufio.ErrBufferFull {
+					out.Write([]byte("\n"))
+				}
+			case candidate:
+				line := chunk
+				if !complete || long != nil {
+					long = append(long, chunk...)
+					line = long
+				}
+				if len(line) > lineCap {
+					long = nil
+					send(event{overflow: true})
+					state = discard
+					break
+				}
+				if complete || err != bufio.ErrBufferFull {
+					resp, ok, near := decodeResponse(line)
+					if ok {
+						send(event{resp: resp})
+					} else {
+						if near != "" {
+							p.mu.Lock()
+							p.near = near + ": " + clip(string(bytes.TrimSpace(line)), 200)
+							p.mu.Unlock()
+						}
+						out.Write(line)
+						if !complete {
+							out.Write([]byte("\n"))
+						}
+					}
+					long = nil
+				}
+			}
+			if complete {
+				state = lineStart
+			}
+		}
+		if err != nil && err != bufio.ErrBufferFull {
+			return
+		}
+	}
+}
+
+// readStderr copies stderr to out and keeps its tail for messages.
+func (p *process) readStderr(out *output) {
+	defer p.readers.Done()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := p.stderr.Read(buf)
+		if n > 0 {
+			out.Write(buf[:n])
+			p.tail.Write(buf[:n])
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// output keeps the head of the submission's output, up to limit bytes, and counts the
+// rest.
+type output struct {
+	mu      sync.Mutex
+	buf     []byte
+	limit   int
+	dropped int64
+}
+
+// Write keeps what fits and counts the rest; it never fails.
+func (o *output) Write(b []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	room := o.limit - len(o.buf)
+	if room >= len(b) {
+		o.buf = append(o.buf, b...)
+	} else {
+		if room > 0 {
+			o.buf = append(o.buf, b[:room]...)
+		}
+		o.dropped += int64(len(b) - max(room, 0))
+	}
+	return len(b), nil
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	s := string(o.buf)
+	if o.dropped > 0 {
+		if s != "" && !strings.HasSuffix(s, "\n") {
+			s += "\n"
+		}
+		s += fmt.Sprintf("… [%d bytes dropped]\n", o.dropped)
+	}
+	return s
+}
+
+// tail keeps the last tailBytes of a stream.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tail) Write(b []byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(b) >= tailBytes {
+		t.buf = append(t.buf[:0], b[len(b)-tailBytes:]...)
+		return
+	}
+	t.buf = append(t.buf, b...)
+	if len(t.buf) > 2*tailBytes {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-tailBytes:]...)
+	}
+}
+
+// String returns the last few non-empty lines, trimmed.
+func (t *tail) String() string {
+	t.mu.Lock()
+	s := string(t.buf)
+	t.mu.Unlock()
+	if len(s) > tailBytes {
+		s = s[len(s)-tailBytes:]
+	}
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > tailLines {
+		lines = lines[len(lines)-tailLines:]
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}

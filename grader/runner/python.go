@@ -1,0 +1,118 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// findPython resolves the interpreter for Python submissions (see Options.Python)
+// to an absolute path.
+func findPython(configured string) (string, error) {
+	var candidates []string
+	if configured != "" {
+		candidates = []string{configured}
+	} else {
+		if env := os.Getenv("OPTGRADE_PYTHON"); env != "" {
+			candidates = append(candidates, env)
+		}
+		candidates = append(candidates, "/usr/bin/python3", "python3")
+	}
+	for _, c := range candidates {
+		if p, err := exec.LookPath(c); err == nil {
+			if abs, err := filepath.Abs(p); err == nil {
+				p = abs
+			}
+			return realPython(p), nil
+		}
+	}
+	if configured != "" {
+		return "", fmt.Errorf("python interpreter %q not found", configured)
+	}
+	return "", errors.New("no python interpreter found (tried $OPTGRADE_PYTHON, /usr/bin/python3, python3 in PATH); set --python or OPTGRADE_PYTHON")
+}
+
+var shims sync.Map // script path → interpreter path
+
+// isShim reports whether path looks like a pyenv (or asdf) shim of a Python interpreter.
+func isShim(path string) bool {
+	return filepath.Base(filepath.Dir(path)) == "shims" && isPython(path)
+}
+
+// realPython returns the interpreter a shim script (pyenv's shims/python3) runs, as
+// sys.executable tells; any other path is returned as is.
+func realPython(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return path
+	}
+	head := make([]byte, 2)
+	_, err = f.Read(head)
+	f.Close()
+	if err != nil || string(head) != "#!" {
+		return path // a binary (or a link to one)
+	}
+	if v, ok := shims.Load(path); ok {
+		return v.(string)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, path, "-c", "import sys; print(sys.executable)").Output()
+	real := strings.TrimSpace(string(out))
+	if err != nil || !filepath.IsAbs(real) {
+		real = path
+	}
+	shims.Store(path, real)
+	return real
+}
+
+var numpyChecks sync.Map // interpreter → error (nil when numpy imports)
+
+// CheckPython reports whether interp (a path or a name in PATH) can import numpy, which the
+// course's sample solutions need. It runs the interpreter once per path and remembers the
+// answer. The error says how to fix it.
+func CheckPython(interp string) error {
+	if v, ok := numpyChecks.Load(interp); ok {
+		err, _ := v.(error)
+		return err
+	}
+	err := checkNumpy(interp)
+	numpyChecks.Store(interp, err)
+	return err
+}
+
+func checkNumpy(interp string) error {
+	const fix = "install numpy for it (apt-get install python3-numpy for /usr/bin/python3, or pip install numpy), or choose another interpreter with --python or OPTGRADE_PYTHON"
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, interp, "-c", "import numpy")
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		why := err.Error()
+		if last := lastLine(stderr.String()); last != "" {
+			why = last
+		}
+		return fmt.Errorf("python interpreter %s cannot import numpy (%s): %s", interp, why, fix)
+	}
+	return nil
+}
+
+func lastLine(s string) string {
+	var last string
+	sc := bufio.NewScanner(strings.NewReader(s))
+	for sc.Scan() {
+		if t := strings.TrimSpace(sc.Text()); t != "" {
+			last = t
+		}
+	}
+	return last
+}

@@ -1,0 +1,306 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/optgrade/optgrade/grader/sandbox"
+	"github.com/optgrade/optgrade/reference"
+)
+
+// ProcessConn is a running submission process (see ProcessRunner).
+type ProcessConn struct {
+	r          ProcessRunner // defaults filled in
+	src        string        // absolute path of the submission folder
+	root, work string        // temporary folder and the working copy in it
+	out        *output
+	proc       *process // nil after a fault until the next Do
+	functions  []string
+	nextID     int64
+	iso        sandbox.Isolation
+	startFails int // consecutive failed starts
+	lastFault  *ProcessFault
+	starts     int
+	closed     bool
+}
+
+// Functions returns the catalog names the submission's last hello listed.
+func (c *ProcessConn) Functions() []string { return append([]string(nil), c.functions...) }
+
+// Output returns the submission's own output — stray stdout lines and stderr, in the order
+// read, with a line "[optgrade] …" where the grader killed the process — capped at
+// OutputCap, with "… [N bytes dropped]" when more came. Paths inside the working copy are
+// shown relative to it. Stderr is read concurrently with the responses, so its last
+// lines may arrive after the last reply: after Close, Output holds everything.
+func (c *ProcessConn) Output() string { return c.relative(c.out.String()) }
+
+// relative shows paths inside the working copy relative to it.
+func (c *ProcessConn) relative(s string) string {
+	if c.work != "" {
+		s = strings.ReplaceAll(s, c.work+"/", "")
+		s = strings.ReplaceAll(s, c.work, ".")
+	}
+	return s
+}
+
+// Isolation describes the isolation of the current (or last) process.
+func (c *ProcessConn) Isolation() string { return c.iso.String() }
+
+// Restarts returns how many times a process was started after the first.
+func (c *ProcessConn) Restarts() int { return max(c.starts-1, 0) }
+
+// Close ends the submission: it closes stdin, waits up to 2 s for the process to exit,
+// kills its process group, reaps it and removes the working copy. Close is idempotent.
+func (c *ProcessConn) Close() error {
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	if c.proc != nil {
+		c.proc.stop(closeGrace)
+		c.proc = nil
+	}
+	return removeAll(c.root)
+}
+
+// Do sends the calls, pipelined, and returns their replies in order. After a fault the
+// waiting call and every later one get the fault, the process is killed, and the next Do
+// restarts it. When starting fails twice in a row, Do stops trying and returns that fault.
+func (c *ProcessConn) Do(ctx context.Context, calls []Call) []Reply {
+	replies := make([]Reply, len(calls))
+	if len(calls) == 0 {
+		return replies
+	}
+	if c.closed {
+		return faultAll(replies, nil, &ProcessFault{Kind: FaultClosed, Fn: calls[0].Fn, Msg: "the submission was closed"})
+	}
+	var buf []byte
+	sent := make([]int, 0, len(calls)) // indices into calls of the requests in buf
+	for i, call := range calls {
+		b, err := appendRequest(buf, c.nextID+int64(len(sent)), call.Fn, call.Args)
+		if err != nil {
+			replies[i].Fault = &ProcessFault{Kind: FaultRequest, Fn: call.Fn, Msg: err.Error()}
+			continue
+		}
+		buf = b
+		sent = append(sent, i)
+	}
+	if len(sent) == 0 {
+		return replies
+	}
+	if err := ctx.Err(); err != nil {
+		return faultAll(replies, sent, &ProcessFault{Kind: FaultCanceled, Fn: calls[sent[0]].Fn, Msg: "canceled before " + calls[sent[0]].Fn + " was sent"})
+	}
+	if c.proc == nil {
+		if err := c.restart(ctx); err != nil {
+			return faultAll(replies, sent, err)
+		}
+	}
+	fns := make([]string, len(sent))
+	for k, i := range sent {
+		fns[k] = calls[i].Fn
+	}
+	first := c.nextID
+	c.nextID += int64(len(sent))
+	resps, fault := c.exchange(ctx, buf, first, fns, c.r.CallTimeout)
+	for k, resp := range resps {
+		if resp.IsErr {
+			replies[sent[k]].Err = resp.Err
+		} else {
+			replies[sent[k]].Result = resp.Result
+		}
+	}
+	if fault != nil {
+		faultAll(replies, sent[len(resps):], fault)
+	}
+	return replies
+}
+
+// restart starts a process and checks its hello. Whether bubblewrap is used was decided
+// by the sandbox's own probe, before any submission ran: nothing a submission prints can
+// lower its isolation. When bubblewrap itself could not start the program (its one-line
+// complaint is the whole of stderr), the fault says how to run without it.
+func (c *ProcessConn) restart(ctx context.Context) *ProcessFault {
+	if c.startFails >= maxStartFails && c.lastFault != nil {
+		return c.lastFault
+	}
+	f := c.startOnce(ctx)
+	if f != nil {
+		if c.iso.Bwrap && bwrapFailed(f.Stderr) {
+			f.Msg += " (bubblewrap could not start the program; check that its interpreter is under /usr or pass --no-sandbox)"
+		}
+		c.startFails++
+		c.lastFault = f
+		return f
+	}
+	c.startFails = 0
+	return nil
+}
+
+// bwrapFailed reports whether stderr is bwrap's own one-line complaint (it could not
+// set up the sandbox, or could not find the program inside it).
+func bwrapFailed(stderr string) bool {
+	return strings.HasPrefix(stderr, "bwrap: ") && !strings.Contains(stderr, "\n")
+}
+
+// startOnce makes a fresh working copy, starts the process in it and exchanges the hello.
+func (c *ProcessConn) startOnce(ctx context.Context) *ProcessFault {
+	startFault := func(msg string, stderr string) *ProcessFault {
+		return &ProcessFault{Kind: FaultStart, Fn: "hello", Msg: msg, Stderr: stderr}
+	}
+	if err := removeAll(c.work); err != nil {
+		return startFault(fmt.Sprintf("clear the working copy: %v", err), "")
+	}
+	if err := copyTree(c.src, c.work); err != nil {
+		return startFault(fmt.Sprintf("copy the submission: %v", err), "")
+	}
+	p, err := c.spawn()
+	if err != nil {
+		return startFault(fmt.Sprintf("could not start %s: %v", argvString(c.r.Argv), err), "")
+	}
+	c.proc = p
+	c.starts++
+	hello, _ := appendRequest(nil, 0, "hello", reference.Args{"protocol": Protocol})
+	resps, f := c.exchange(ctx, hello, 0, []string{"hello"}, c.r.StartTimeout)
+	if f != nil {
+		if f.Kind == FaultCanceled {
+			return f
+		}
+		return startFault(f.Msg, f.Stderr)
+	}
+	fns, msg := checkHello(resps[0])
+	if msg != "" {
+		c.kill("its hello was wrong: " + msg)
+		return startFault(msg, c.relative(p.tail.String()))
+	}
+	c.functions = fns
+	return nil
+}
+
+// checkHello checks the answer to hello and returns the functions it lists, or what
+// is wrong with it.
+func checkHello(r response) ([]string, string) {
+	const want = `want {"protocol": 1, "functions": [names…]}`
+	if r.IsErr {
+		return nil, fmt.Sprintf("hello answered an error: %s", clip(r.Err, 200))
+	}
+	obj, ok := r.Result.(map[string]any)
+	if !ok {
+		return nil, fmt.Sprintf("hello answered %s; %s", showValue(r.Result), want)
+	}
+	v, ok := obj["protocol"]
+	if !ok {
+		return nil, fmt.Sprintf(`hello's answer has no "protocol"; %s`, want)
+	}
+	if f, ok := v.(float64); !ok || f != Protocol {
+		return nil, fmt.Sprintf("hello's answer says protocol %s, but this grader speaks protocol %d", showValue(v), Protocol)
+	}
+	list, ok := obj["functions"].([]any)
+	if !ok {
+		return nil, fmt.Sprintf(`hello's answer has no "functions" list; %s`, want)
+	}
+	fns := make([]string, 0, len(list))
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			return nil, fmt.Sprintf(`hello's "functions" holds %s, not a function name`, showValue(e))
+		}
+		if s != "hello" {
+			fns = append(fns, s)
+		}
+	}
+	return fns, ""
+}
+
+// kill stops the current process at once and notes why in the output.
+func (c *ProcessConn) kill(note string) {
+	if c.proc == nil {
+		return
+	}
+	c.proc.stop(0)
+	c.proc = nil
+	c.out.Write([]byte("[optgrade] " + note + "\n"))
+}
+
+// exchange writes buf (the requests with ids first, first+1, … for fns) to the current
+// process while reading the responses in order. It returns the responses that came, and
+// the fault that ended the exchange early, if any (the process is then killed).
+func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns []string, timeout time.Duration) ([]response, *ProcessFault) {
+	p := c.proc
+	writeDone := make(chan error, 1)
+	go func() {
+		_, err := p.stdin.Write(buf)
+		writeDone <- err
+	}()
+	waiting := func(fn string) string {
+		if fn == "hello" {
+			return "the answer to hello"
+		}
+		return fn
+	}
+	resps := make([]response, 0, len(fns))
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	var f *ProcessFault
+	for len(resps) < len(fns) && f == nil {
+		i := len(resps)
+		fn := fns[i]
+		select {
+		case ev, ok := <-p.events:
+			switch {
+			case !ok:
+				f = c.exitFault(fn)
+			case ev.overflow:
+				f = &ProcessFault{Kind: FaultGarbage, Fn: fn, Msg: fmt.Sprintf("sent a line longer than %s while the grader waited for %s (the process was killed)", byteSize(int64(c.r.LineCap)), waiting(fn))}
+			case ev.resp.ID != first+int64(i):
+				f = &ProcessFault{Kind: FaultGarbage, Fn: fn, Msg: fmt.Sprintf("answered id %d while the grader waited for id %d (%s); responses must come in request order, echoing the id (the process was killed)", ev.resp.ID, first+int64(i), fn)}
+			default:
+				resps = append(resps, ev.resp)
+				timer.Reset(timeout)
+			}
+		case <-timer.C:
+			msg := fmt.Sprintf("timed out after %s waiting for %s (the process was killed)", timeout, waiting(fn))
+			if near := p.nearMiss(); near != "" {
+				msg += "; it printed a line that is almost a response: " + near
+			}
+			f = &ProcessFault{Kind: FaultTimeout, Fn: fn, Msg: msg}
+		case <-ctx.Done():
+			f = &ProcessFault{Kind: FaultCanceled, Fn: fn, Msg: fmt.Sprintf("canceled while waiting for %s (%v; the process was killed)", waiting(fn), ctx.Err())}
+		}
+	}
+	if f != nil {
+		if c.proc != nil {
+			c.kill(f.Msg)
+		}
+		f.Stderr = c.relative(p.tail.String())
+	}
+	select {
+	case <-writeDone:
+	case <-time.After(timeout):
+		// It answered everything without reading everything: odd, but not a fault.
+		c.kill("the process was killed: it answered without reading all its input")
+		<-writeDone
+	}
+	return resps, f
+}
+
+// exitFault describes the end of the process's stdout while the grader waited for fn.
+func (c *ProcessConn) exitFault(fn string) *ProcessFault {
+	p := c.proc
+	what := "computing " + fn
+	if fn == "hello" {
+		what = "answering hello"
+	}
+	select {
+	case <-p.exited:
+	case <-time.After(exitWait):
+		return &ProcessFault{Kind: FaultExit, Fn: fn, Msg: fmt.Sprintf("closed its stdout while %s (the process was killed)", what)}
+	}
+	c.proc.stop(0)
+	c.proc = nil
+	msg := fmt.Sprintf("the process %s while %s", c.exitStatus(p.state), what)
+	c.out.Write([]byte("[optgrade] " + msg + "\n"))
+	return &ProcessFault{Kind: FaultExit, Fn: fn, Msg: msg}
+}
