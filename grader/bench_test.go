@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/reference"
 )
@@ -11,7 +12,7 @@ import (
 // BenchmarkPlan measures planning the course rubric (every reference value a check wants,
 // the optima of convergence checks, the labelled curves): done once per check or batch.
 func BenchmarkPlan(b *testing.B) {
-	r, err := LoadRubric("../rubrics/assignment1.yaml")
+	r, err := rubric.Load("../rubrics/assignment1.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func BenchmarkPlan(b *testing.B) {
 // comparisons, misconception matching — with the reference answering in process, so no
 // process or pipe time is counted. The variant run also pays for naming the mistake.
 func BenchmarkGradeInProcess(b *testing.B) {
-	r, err := LoadRubric("../rubrics/assignment1.yaml")
+	r, err := rubric.Load("../rubrics/assignment1.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,74 +7,39 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/reference"
 )
 
-// A checkKind is one kind of check: the rubric keys it takes, the functions it fits, how
-// to plan it once per rubric (the reference side, shared by every submission of a batch)
-// and how to run the plan against a submission. Adding a kind is a file check_<kind>.go
-// and a row in checkKinds; rubric decoding, validation and help text read the table.
+// A checkKind is how grader plans and runs one kind of check: planned once per rubric
+// (the reference side, shared by every submission of a batch), run against each
+// submission. The rubric's side of the kind (its keys, the functions it fits, its help
+// text) is the row of rubric.Kinds with the same Kind. Adding a kind is a file
+// check_<kind>.go, a row here and a row in rubric's table.
 type checkKind struct {
-	Name string
-	Doc  string
-	// Keys are the rubric keys this kind takes besides those every check takes (name,
-	// kind, points, visibility, scoring, tolerance).
-	Keys []string
-	// Fits reports whether the kind applies to a catalog function; Needs names, for an
-	// error message, what it applies to.
-	Fits  func(fn reference.Func) bool
-	Needs string
-	plan  func(p *checkPlan) error
-	run   func(ctx context.Context, p *checkPlan, conn Conn) []outcome
+	plan func(p *checkPlan) error
+	run  func(ctx context.Context, p *checkPlan, conn Conn) []outcome
 }
 
-// checkKinds is the table of check kinds.
-var checkKinds = []checkKind{
-	{Name: KindValue, Doc: "call with literal or generated arguments and compare with the reference",
-		Keys: []string{"cases", "generate"},
-		Fits: func(reference.Func) bool { return true }, Needs: "any function",
-		plan: planValue, run: runValue},
-	{Name: KindGradient, Doc: "as value, plus the gradient against central finite differences of the submission's own loss",
-		Keys: []string{"cases", "generate"},
-		Fits: func(f reference.Func) bool { return f.Loss != "" }, Needs: "a gradient function",
-		plan: planValue, run: runGradient},
-	{Name: KindTrajectory, Doc: "drive a step function N steps, teacher-forced or free-running",
-		Keys: []string{"mode", "steps", "generate", "start"},
-		Fits: func(f reference.Func) bool { return len(f.State) > 0 }, Needs: "a step function",
-		plan: planTrajectory, run: runTrajectory},
-	{Name: KindConvergence, Doc: "run the submission's train loop and compare its final loss with the reference optimum",
-		Keys: []string{"cases", "generate"},
-		Fits: func(f reference.Func) bool { return f.Name == "train" }, Needs: "train",
-		plan: planConvergence, run: runConvergence},
-	{Name: KindClassification, Doc: "diagnose training curves the reference generated and labelled",
-		Keys: []string{"generate", "with_w"},
-		Fits: func(f reference.Func) bool { return f.Name == "diagnose" }, Needs: "diagnose",
-		plan: planClassification, run: runClassification},
+// checkKinds is the table of check kinds, keyed by rubric kind.
+var checkKinds = map[rubric.Kind]checkKind{
+	rubric.KindValue:          {plan: planValue, run: runValue},
+	rubric.KindGradient:       {plan: planValue, run: runGradient},
+	rubric.KindTrajectory:     {plan: planTrajectory, run: runTrajectory},
+	rubric.KindConvergence:    {plan: planConvergence, run: runConvergence},
+	rubric.KindClassification: {plan: planClassification, run: runClassification},
 }
 
-// CheckKinds returns the names and one-line descriptions of the check kinds.
-func CheckKinds() [][2]string {
-	out := make([][2]string, len(checkKinds))
-	for i, k := range checkKinds {
-		out[i] = [2]string{k.Name, k.Doc}
-	}
-	return out
-}
-
-func lookupKind(name string) (*checkKind, bool) {
-	for i := range checkKinds {
-		if checkKinds[i].Name == name {
-			return &checkKinds[i], true
-		}
-	}
-	return nil, false
+func lookupKind(k rubric.Kind) (*checkKind, bool) {
+	ck, ok := checkKinds[k]
+	return &ck, ok
 }
 
 // checkPlan is a check with its reference side computed: the calls to make and the values
 // wanted. It is built once per rubric and shared, read-only, by every submission.
 type checkPlan struct {
-	task  *Task
-	check *Check
+	task  *rubric.Task
+	check *rubric.Check
 	kind  *checkKind
 	fn    reference.Func
 	tol   Tol
@@ -181,8 +146,8 @@ func (p *checkPlan) callString(c Call) string {
 func runCheck(ctx context.Context, p *checkPlan, conn Conn) (res CheckResult, faulted bool) {
 	res = CheckResult{
 		Name:       p.check.Name,
-		Kind:       p.check.Kind,
-		Visibility: p.check.Visibility,
+		Kind:       string(p.check.Kind),
+		Visibility: string(p.check.Visibility),
 		MaxScore:   p.check.Points,
 	}
 	outs := p.kind.run(ctx, p, conn)
@@ -220,7 +185,7 @@ func (p *checkPlan) score(res CheckResult, outs []outcome) CheckResult {
 		res.Status = NotImplemented
 	case faults > 0 && res.Passed == 0:
 		res.Status = Error
-	case p.check.Scoring == Proportional && res.Passed > 0:
+	case p.check.Scoring == rubric.Proportional && res.Passed > 0:
 		res.Status = Partial
 	default:
 		res.Status = Fail
@@ -232,7 +197,7 @@ func (p *checkPlan) score(res CheckResult, outs []outcome) CheckResult {
 	switch {
 	case res.Status == Pass:
 		res.Score = p.check.Points
-	case p.check.Scoring == Proportional && res.Cases > 0:
+	case p.check.Scoring == rubric.Proportional && res.Cases > 0:
 		res.Score = p.check.Points * float64(res.Passed) / float64(res.Cases)
 	}
 	if len(failed) == 0 {
@@ -326,7 +291,7 @@ func (p *checkPlan) matchTol() Tol {
 }
 
 // variantsFor returns the misconceptions a task allows for its function.
-func variantsFor(t *Task) []reference.Variant {
+func variantsFor(t *rubric.Task) []reference.Variant {
 	all := reference.VariantsOf(t.Function)
 	if len(t.Misconceptions) == 0 {
 		return all

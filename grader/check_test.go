@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/reference"
 )
@@ -52,7 +53,7 @@ func mustVariant(t *testing.T, name string) reference.Variant {
 
 func gradeYAML(t *testing.T, yaml string, run Runner) *Result {
 	t.Helper()
-	r, err := ParseRubric("test.yaml", []byte(yaml))
+	r, err := rubric.Parse("test.yaml", []byte(yaml))
 	if err != nil {
 		t.Fatalf("rubric: %v", err)
 	}
@@ -339,7 +340,7 @@ func TestMissingFunctionIsNotImplemented(t *testing.T) {
 
 func TestLatePenalty(t *testing.T) {
 	deadline := time.Date(2026, 12, 2, 15, 30, 0, 0, time.UTC)
-	r := &Rubric{Deadline: &deadline, Late: LatePolicy{Grace: Duration{15 * time.Minute}, PerDay: 10, Cap: 25}}
+	r := &rubric.Rubric{Deadline: &deadline, Late: rubric.LatePolicy{Grace: rubric.Duration{Duration: 15 * time.Minute}, PerDay: 10, Cap: 25}}
 	tests := []struct {
 		name    string
 		at      time.Time
@@ -355,7 +356,7 @@ func TestLatePenalty(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, d := r.latePenalty(80, tt.at)
+			p, d := latePenalty(r, 80, tt.at)
 			if p != tt.penalty || d != tt.days {
 				t.Errorf("latePenalty(80, %v) = %g, %d; want %g, %d", tt.at, p, d, tt.penalty, tt.days)
 			}

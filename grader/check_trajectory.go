@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/reference"
 )
 
@@ -82,7 +83,7 @@ func nextState(fn reference.Func, args reference.Args, result any) reference.Arg
 
 // runTrajectory drives the submission's step function through the plan's steps.
 func runTrajectory(ctx context.Context, p *checkPlan, conn Conn) []outcome {
-	if p.check.Mode == FreeRunning {
+	if p.check.Mode == rubric.FreeRunning {
 		return runFreeRunning(ctx, p, conn)
 	}
 	// Teacher-forced: every step starts from the reference state, so the steps are

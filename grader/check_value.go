@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/reference"
 )
 
@@ -30,7 +31,7 @@ func planCases(p *checkPlan, generated bool) error {
 }
 
 // caseArgs returns a check's literal cases followed by its generated ones.
-func caseArgs(fn string, c *Check, generated bool) ([]reference.Args, []string, error) {
+func caseArgs(fn string, c *rubric.Check, generated bool) ([]reference.Args, []string, error) {
 	var args []reference.Args
 	var labels []string
 	for i, cs := range c.Cases {

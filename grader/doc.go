@@ -1,5 +1,5 @@
 // Package grader grades submissions of the Optimization assignment against the reference:
-// it loads and validates YAML rubrics, runs each submission as a process speaking the wire
+// it takes a rubric loaded and validated by grader/rubric, runs each submission as a process speaking the wire
 // protocol (DESIGN.md §1), runs the rubric's checks (value, gradient, trajectory,
 // convergence, classification), compares with tolerances, scores, names the likely
 // misconception of each failure, and returns results as plain data for grader/report.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/reference"
 )
 
@@ -13,39 +14,39 @@ import (
 // wants) is computed once by New and shared by all submissions; a Grader is safe for
 // concurrent use by several goroutines, each grading its own submission.
 type Grader struct {
-	rubric *Rubric
+	rubric *rubric.Rubric
 	all    bool
 	plans  [][]*checkPlan // per task, per check; nil where the check is not selected
 }
 
 // New plans every check of r. With all false only visible checks run (what a student's
 // `optgrade check` may see); with all true every check runs (a TA's `optgrade grade`).
-func New(r *Rubric, all bool) (*Grader, error) {
+func New(r *rubric.Rubric, all bool) (*Grader, error) {
 	g := &Grader{rubric: r, all: all, plans: make([][]*checkPlan, len(r.Tasks))}
-	var errs RubricErrors
+	var errs rubric.ErrorList
 	for i := range r.Tasks {
 		t := &r.Tasks[i]
 		fn, ok := reference.Lookup(t.Function)
 		if !ok {
-			errs = append(errs, RubricError{File: r.File, Line: t.Line, Msg: fmt.Sprintf("task %q: unknown function %q", t.ID, t.Function)})
+			errs = append(errs, rubric.Error{File: r.File, Line: t.Line, Msg: fmt.Sprintf("task %q: unknown function %q", t.ID, t.Function)})
 			continue
 		}
 		variants := variantsFor(t)
 		g.plans[i] = make([]*checkPlan, len(t.Checks))
 		for j := range t.Checks {
 			c := &t.Checks[j]
-			if !all && c.Visibility != Visible {
+			if !all && c.Visibility != rubric.Visible {
 				continue
 			}
 			kind, ok := lookupKind(c.Kind)
 			if !ok {
-				errs = append(errs, RubricError{File: r.File, Line: c.Line, Msg: fmt.Sprintf("task %q, check %q: unknown kind %q", t.ID, c.Name, c.Kind)})
+				errs = append(errs, rubric.Error{File: r.File, Line: c.Line, Msg: fmt.Sprintf("task %q, check %q: unknown kind %q", t.ID, c.Name, c.Kind)})
 				continue
 			}
 			atol, rtol := r.Tol(t, c)
 			p := &checkPlan{task: t, check: c, kind: kind, fn: fn, tol: Tol{Atol: atol, Rtol: rtol}, variants: variants}
 			if err := kind.plan(p); err != nil {
-				errs = append(errs, RubricError{File: r.File, Line: c.Line, Msg: fmt.Sprintf("task %q, check %q: %v", t.ID, c.Name, err)})
+				errs = append(errs, rubric.Error{File: r.File, Line: c.Line, Msg: fmt.Sprintf("task %q, check %q: %v", t.ID, c.Name, err)})
 				continue
 			}
 			g.plans[i][j] = p
@@ -59,7 +60,7 @@ func New(r *Rubric, all bool) (*Grader, error) {
 }
 
 // Rubric returns the rubric the grader grades against.
-func (g *Grader) Rubric() *Rubric { return g.rubric }
+func (g *Grader) Rubric() *rubric.Rubric { return g.rubric }
 
 // Submitted is when a submission was handed in, and how that was learnt: "flag" (given on
 // the command line), "manifest" (its optgrade.yaml), "mtime" (its newest file) or "none".
@@ -118,7 +119,7 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 	res.RawScore = roundPoints(res.RawScore)
 	res.Score = res.RawScore
 	if when.At != nil {
-		res.LatePenalty, res.LateDays = g.rubric.latePenalty(res.RawScore, *when.At)
+		res.LatePenalty, res.LateDays = latePenalty(g.rubric, res.RawScore, *when.At)
 		res.Score = roundPoints(res.RawScore - res.LatePenalty)
 	}
 	res.Elapsed = time.Since(begin).Seconds()
@@ -140,7 +141,7 @@ func (g *Grader) gradeTask(ctx context.Context, i int, conn Conn, skip string) T
 			if conn != nil {
 				status = NotImplemented
 			}
-			tr.Checks = append(tr.Checks, CheckResult{Name: c.Name, Kind: c.Kind, Visibility: c.Visibility, Status: status, MaxScore: c.Points, Message: skip})
+			tr.Checks = append(tr.Checks, CheckResult{Name: c.Name, Kind: string(c.Kind), Visibility: string(c.Visibility), Status: status, MaxScore: c.Points, Message: skip})
 			continue
 		}
 		cr, faulted := runCheck(ctx, p, conn)
@@ -157,23 +158,10 @@ func (g *Grader) gradeTask(ctx context.Context, i int, conn Conn, skip string) T
 	return tr
 }
 
-// latePenalty is the points taken off a raw score submitted at at: PerDay percent for
-// each day or part of a day past the deadline plus grace, at most Cap percent.
-func (r *Rubric) latePenalty(raw float64, at time.Time) (float64, int) {
-	if r.Deadline == nil || r.Late.PerDay == 0 {
-		return 0, 0
-	}
-	late := at.Sub(r.Deadline.Add(r.Late.Grace.Duration))
-	if late <= 0 {
-		return 0, 0
-	}
-	days := int(math.Ceil(late.Hours() / 24))
-	pct := r.Late.PerDay * float64(days)
-	limit := r.Late.Cap
-	if limit == 0 {
-		limit = 100
-	}
-	pct = math.Min(pct, limit)
+// latePenalty is the points taken off a raw score handed in at at, and the days it is late
+// (see rubric.Rubric.LatePercent).
+func latePenalty(r *rubric.Rubric, raw float64, at time.Time) (float64, int) {
+	pct, days := r.LatePercent(at)
 	return roundPoints(raw * pct / 100), days
 }
 

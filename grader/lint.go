@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/reference"
 )
@@ -55,7 +56,7 @@ func (l *Lint) Problems() []string {
 
 // LintRubric grades the reference against every check of r, then each registered
 // misconception of each task's function in the reference's place.
-func LintRubric(ctx context.Context, r *Rubric) (*Lint, error) {
+func LintRubric(ctx context.Context, r *rubric.Rubric) (*Lint, error) {
 	g, err := New(r, true)
 	if err != nil {
 		return nil, err

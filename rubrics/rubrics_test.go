@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/optgrade/optgrade/grader"
+	"github.com/optgrade/optgrade/grader/rubric"
 )
 
 func TestRubricsLintClean(t *testing.T) {
@@ -16,7 +17,7 @@ func TestRubricsLintClean(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
-			r, err := grader.LoadRubric(f)
+			r, err := rubric.Load(f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -40,19 +41,19 @@ func TestRubricsLintClean(t *testing.T) {
 // TestHiddenChecksUseOtherSeeds keeps a hidden check from being guessed from a visible
 // one: no hidden check of a task reuses a visible check's seed.
 func TestHiddenChecksUseOtherSeeds(t *testing.T) {
-	r, err := grader.LoadRubric("assignment1.yaml")
+	r, err := rubric.Load("assignment1.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, task := range r.Tasks {
 		visible := map[int64]bool{}
 		for _, c := range task.Checks {
-			if c.Generate != nil && c.Visibility == grader.Visible {
+			if c.Generate != nil && c.Visibility == rubric.Visible {
 				visible[c.Generate.Seed] = true
 			}
 		}
 		for _, c := range task.Checks {
-			if c.Generate != nil && c.Visibility != grader.Visible && visible[c.Generate.Seed] {
+			if c.Generate != nil && c.Visibility != rubric.Visible && visible[c.Generate.Seed] {
 				t.Errorf("task %q: hidden check %q reuses a visible seed %d", task.ID, c.Name, c.Generate.Seed)
 			}
 		}
@@ -62,11 +63,11 @@ func TestHiddenChecksUseOtherSeeds(t *testing.T) {
 // TestKitRubricIsPublic keeps the rubric handed out with the student kit in step with the
 // course rubric: it is exactly `optgrade rubric public assignment1.yaml`.
 func TestKitRubricIsPublic(t *testing.T) {
-	r, err := grader.LoadRubric("assignment1.yaml")
+	r, err := rubric.Load("assignment1.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := grader.MarshalRubric(r.Public())
+	want, err := rubric.Marshal(r.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestKitRubricIsPublic(t *testing.T) {
 	if string(got) != string(want) {
 		t.Error("submissions/kit/python/rubric.yaml is stale: run optgrade rubric public rubrics/assignment1.yaml > submissions/kit/python/rubric.yaml")
 	}
-	if _, err := grader.ParseRubric("kit", got); err != nil {
+	if _, err := rubric.Parse("kit", got); err != nil {
 		t.Errorf("the kit's rubric does not load: %v", err)
 	}
 }

@@ -18,7 +18,7 @@ import (
 
 var updateCLIGolden = flag.Bool("update-cli", false, "rewrite the CLI golden files in testdata/cli")
 
-const rubric = "../../rubrics/assignment1.yaml"
+const courseRubric = "../../rubrics/assignment1.yaml"
 
 // optgrade runs the command line in process.
 func optgrade(t *testing.T, args ...string) (stdout, stderr string, code int) {
@@ -91,9 +91,9 @@ func TestUsageAndRubricErrors(t *testing.T) {
 		{"no rubric", []string{"check", "../../testdata/submissions/python-reference"}, "no rubric"},
 		{"bad rubric", []string{"check", "--rubric", "../../testdata/rubrics/bad/unknown_key.yaml", "../../testdata/submissions/python-reference"}, "unknown_key.yaml:"},
 		{"lint a bad rubric", []string{"rubric", "lint", "../../testdata/rubrics/bad/points_mismatch.yaml"}, "points_mismatch.yaml:"},
-		{"unknown format", []string{"check", "--rubric", rubric, "--format", "pdf", "../../testdata/submissions/python-reference"}, "unknown --format"},
-		{"not a submission", []string{"check", "--rubric", rubric, "../../testdata/rubrics"}, "submission"},
-		{"grade without out", []string{"grade", "--rubric", rubric, "../../testdata/submissions/python-reference"}, "out"},
+		{"unknown format", []string{"check", "--rubric", courseRubric, "--format", "pdf", "../../testdata/submissions/python-reference"}, "unknown --format"},
+		{"not a submission", []string{"check", "--rubric", courseRubric, "../../testdata/rubrics"}, "submission"},
+		{"grade without out", []string{"grade", "--rubric", courseRubric, "../../testdata/submissions/python-reference"}, "out"},
 		{"unknown command", []string{"chekc"}, "unknown command"},
 	}
 	for _, tt := range tests {
@@ -107,7 +107,7 @@ func TestUsageAndRubricErrors(t *testing.T) {
 }
 
 func TestRubricLint(t *testing.T) {
-	out, errOut, code := optgrade(t, "rubric", "lint", rubric)
+	out, errOut, code := optgrade(t, "rubric", "lint", courseRubric)
 	if code != 0 || !strings.Contains(out, "reference 100/100") || !strings.Contains(out, "0 problems") {
 		t.Errorf("lint: exit %d\n%s%s", code, out, errOut)
 	}
@@ -126,7 +126,7 @@ func TestCheckReferenceFullMarks(t *testing.T) {
 	py := needPython(t)
 	for _, sample := range []string{"python-reference", "raw-protocol"} {
 		t.Run(sample, func(t *testing.T) {
-			out, errOut, code := optgrade(t, "check", "--all", "--python", py, "--rubric", rubric, "--format", "json", filepath.Join("../../testdata/submissions", sample))
+			out, errOut, code := optgrade(t, "check", "--all", "--python", py, "--rubric", courseRubric, "--format", "json", filepath.Join("../../testdata/submissions", sample))
 			res := readJSONResult(t, out)
 			if code != 0 || res.Score != 100 || res.MaxScore != 100 {
 				t.Errorf("exit %d, score %g/%g; stderr %s", code, res.Score, res.MaxScore, errOut)
@@ -154,7 +154,7 @@ var broken = map[string]map[string]struct {
 func TestGradeBatch(t *testing.T) {
 	py := needPython(t)
 	out := t.TempDir()
-	args := []string{"grade", "--python", py, "--rubric", rubric, "--out", out, "--timeout", "2s", "../../testdata/submissions"}
+	args := []string{"grade", "--python", py, "--rubric", courseRubric, "--out", out, "--timeout", "2s", "../../testdata/submissions"}
 	stdout, stderr, code := optgrade(t, args...)
 	if code != exitFail {
 		t.Fatalf("grade: exit %d, want 1 (some submissions fail)\n%s%s", code, stdout, stderr)
@@ -268,7 +268,7 @@ func TestGradeBatch(t *testing.T) {
 
 func TestCheckTextReportGolden(t *testing.T) {
 	py := needPython(t)
-	out, _, code := optgrade(t, "check", "--python", py, "--rubric", rubric, "--color", "never", "../../testdata/submissions/broken-adam-no-bias")
+	out, _, code := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--color", "never", "../../testdata/submissions/broken-adam-no-bias")
 	if code != exitFail {
 		t.Fatalf("exit %d, want 1", code)
 	}
@@ -311,7 +311,7 @@ func TestSampleKitsAreTheKit(t *testing.T) {
 // that says how to fix it, not a list of failures.
 func TestMissingNumpy(t *testing.T) {
 	py, _ := filepath.Abs("../../testdata/cli/python-without-numpy")
-	out, errOut, code := optgrade(t, "check", "--no-sandbox", "--python", py, "--rubric", rubric, "../../testdata/submissions/python-reference")
+	out, errOut, code := optgrade(t, "check", "--no-sandbox", "--python", py, "--rubric", courseRubric, "../../testdata/submissions/python-reference")
 	if code != exitInternal || !strings.Contains(errOut, "could not grade") {
 		t.Errorf("exit %d, stderr %q; want 3 and could not grade", code, errOut)
 	}

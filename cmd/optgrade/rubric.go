@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/optgrade/optgrade/grader"
+	"github.com/optgrade/optgrade/grader/rubric"
 )
 
 func rubricCommand() *cli.Command {
@@ -24,11 +25,11 @@ func rubricCommand() *cli.Command {
 					if c.NArg() != 1 {
 						return usagef("rubric public takes one rubric file")
 					}
-					r, err := grader.LoadRubric(c.Args().First())
+					r, err := rubric.Load(c.Args().First())
 					if err != nil {
 						return err
 					}
-					out, err := grader.MarshalRubric(r.Public())
+					out, err := rubric.Marshal(r.Public())
 					if err != nil {
 						return err
 					}
@@ -47,7 +48,7 @@ func rubricCommand() *cli.Command {
 					if c.NArg() != 1 {
 						return usagef("rubric lint takes one rubric file")
 					}
-					r, err := grader.LoadRubric(c.Args().First())
+					r, err := rubric.Load(c.Args().First())
 					if err != nil {
 						return err
 					}
@@ -86,12 +87,12 @@ func rubricCommand() *cli.Command {
 	}
 }
 
-// kindsHelp lists the check kinds a rubric may use, from the grader's table.
+// kindsHelp lists the check kinds a rubric may use, from the rubric's table.
 func kindsHelp() string {
 	var b strings.Builder
 	b.WriteString("Check kinds:\n")
-	for _, k := range grader.CheckKinds() {
-		fmt.Fprintf(&b, "   %-15s %s\n", k[0], k[1])
+	for _, k := range rubric.Kinds() {
+		fmt.Fprintf(&b, "   %-15s %s\n", k.Kind, k.Doc)
 	}
 	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/optgrade/optgrade/grader"
+	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/grader/sandbox"
 )
@@ -48,7 +49,7 @@ func readRunFlags(c *cli.Context) (runSettings, error) {
 }
 
 // loadRubric reads the --rubric file, or finds the rubric next to the submission.
-func loadRubric(c *cli.Context, dir string) (*grader.Rubric, error) {
+func loadRubric(c *cli.Context, dir string) (*rubric.Rubric, error) {
 	path := c.String("rubric")
 	if path == "" {
 		for _, name := range []string{"rubric.yaml", "optgrade-rubric.yaml"} {
@@ -61,7 +62,7 @@ func loadRubric(c *cli.Context, dir string) (*grader.Rubric, error) {
 	if path == "" {
 		return nil, usagef("no rubric: pass --rubric FILE (or set OPTGRADE_RUBRIC, or put rubric.yaml in %s)", dir)
 	}
-	return grader.LoadRubric(path)
+	return rubric.Load(path)
 }
 
 func fileExists(p string) bool {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/batch"
+	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/reference"
 )
@@ -19,7 +20,7 @@ const courseRubric = "../../rubrics/assignment1.yaml"
 
 func newGrader(t *testing.T) *grader.Grader {
 	t.Helper()
-	r, err := grader.LoadRubric(courseRubric)
+	r, err := rubric.Load(courseRubric)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,15 +1,16 @@
-package grader
+package rubric
 
 import (
+	"math"
 	"time"
 
 	"github.com/optgrade/optgrade/reference"
 )
 
-// RubricVersion is the value of the rubric's `optgrade:` key this grader reads.
-const RubricVersion = 1
+// Version is the value of the rubric's `optgrade:` key this grader reads.
+const Version = 1
 
-// Rubric is an assignment's grading scheme, loaded from YAML by LoadRubric (rubric_load.go).
+// Rubric is an assignment's grading scheme, loaded from YAML by Load (load.go).
 //
 //	optgrade: 1
 //	assignment: opt-a1
@@ -80,32 +81,44 @@ type Task struct {
 	Line int `yaml:"-"` // where the task starts in the file
 }
 
+// Kind is the kind of a check: one row of the table Kinds returns.
+type Kind string
+
 // Check kinds.
 const (
-	KindValue          = "value"
-	KindGradient       = "gradient"
-	KindTrajectory     = "trajectory"
-	KindConvergence    = "convergence"
-	KindClassification = "classification"
+	KindValue          Kind = "value"
+	KindGradient       Kind = "gradient"
+	KindTrajectory     Kind = "trajectory"
+	KindConvergence    Kind = "convergence"
+	KindClassification Kind = "classification"
 )
 
-// Visibility values (Gradescope's words).
+// Visibility says who sees a check's result, in Gradescope's words.
+type Visibility string
+
+// Visibility values.
 const (
-	Visible      = "visible"
-	Hidden       = "hidden"
-	AfterDueDate = "after_due_date"
+	Visible      Visibility = "visible"
+	Hidden       Visibility = "hidden"
+	AfterDueDate Visibility = "after_due_date"
 )
+
+// Scoring says how a check's points follow from its cases.
+type Scoring string
 
 // Scoring values.
 const (
-	AllOrNothing = "all_or_nothing"
-	Proportional = "proportional"
+	AllOrNothing Scoring = "all_or_nothing"
+	Proportional Scoring = "proportional"
 )
+
+// Mode is how a trajectory check drives a step function.
+type Mode string
 
 // Trajectory modes.
 const (
-	TeacherForced = "teacher_forced"
-	FreeRunning   = "free_running"
+	TeacherForced Mode = "teacher_forced"
+	FreeRunning   Mode = "free_running"
 )
 
 // Check is one check of a task. Which fields apply depends on Kind:
@@ -115,17 +128,17 @@ const (
 //	convergence:       cases and/or generate (train's arguments)
 //	classification:    generate (seed, count = curves per label), with_w
 type Check struct {
-	Name       string    `yaml:"name"`
-	Kind       string    `yaml:"kind"`
-	Points     float64   `yaml:"points"`
-	Visibility string    `yaml:"visibility"` // default visible
-	Scoring    string    `yaml:"scoring"`    // default all_or_nothing
-	Tolerance  Tolerance `yaml:"tolerance"`
-	Cases      []Case    `yaml:"cases"`
-	Generate   *Generate `yaml:"generate"`
+	Name       string     `yaml:"name"`
+	Kind       Kind       `yaml:"kind"`
+	Points     float64    `yaml:"points"`
+	Visibility Visibility `yaml:"visibility"` // default visible
+	Scoring    Scoring    `yaml:"scoring"`    // default all_or_nothing
+	Tolerance  Tolerance  `yaml:"tolerance"`
+	Cases      []Case     `yaml:"cases"`
+	Generate   *Generate  `yaml:"generate"`
 
 	// trajectory
-	Mode  string         `yaml:"mode"`  // teacher_forced (default) or free_running
+	Mode  Mode           `yaml:"mode"`  // teacher_forced (default) or free_running
 	Steps int            `yaml:"steps"` // number of steps
 	Start reference.Args `yaml:"start"` // literal arguments of the first step (state, hyper-parameters)
 
@@ -148,4 +161,49 @@ type Generate struct {
 	Seed  int64 `yaml:"seed"`
 	Count int   `yaml:"count"` // cases (value, gradient, convergence) or curves per label (classification); default 5
 	Dim   int   `yaml:"dim"`   // vector dimension; default chosen by the generator
+}
+
+// LatePercent is the percentage of the points a submission handed in at at loses, and the
+// number of days it is late: PerDay percent for each day or part of a day past the
+// deadline plus grace, at most Cap percent.
+func (r *Rubric) LatePercent(at time.Time) (pct float64, days int) {
+	if r.Deadline == nil || r.Late.PerDay == 0 {
+		return 0, 0
+	}
+	late := at.Sub(r.Deadline.Add(r.Late.Grace.Duration))
+	if late <= 0 {
+		return 0, 0
+	}
+	days = int(math.Ceil(late.Hours() / 24))
+	limit := r.Late.Cap
+	if limit == 0 {
+		limit = 100
+	}
+	return math.Min(r.Late.PerDay*float64(days), limit), days
+}
+
+// Tol returns the tolerance of check c of task t: the check's own, else the task's, else the
+// rubric's, else reference.DefaultAtol and DefaultRtol (each of atol and rtol separately).
+// t and c may be nil.
+func (r *Rubric) Tol(t *Task, c *Check) (atol, rtol float64) {
+	atol, rtol = reference.DefaultAtol, reference.DefaultRtol
+	levels := []*Tolerance{&r.Tolerance, nil, nil}
+	if t != nil {
+		levels[1] = &t.Tolerance
+	}
+	if c != nil {
+		levels[2] = &c.Tolerance
+	}
+	for _, tol := range levels {
+		if tol == nil {
+			continue
+		}
+		if tol.Atol != nil {
+			atol = *tol.Atol
+		}
+		if tol.Rtol != nil {
+			rtol = *tol.Rtol
+		}
+	}
+	return atol, rtol
 }

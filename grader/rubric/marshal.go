@@ -1,4 +1,4 @@
-package grader
+package rubric
 
 import (
 	"bytes"
@@ -14,26 +14,26 @@ import (
 )
 
 // This file writes rubrics back to YAML: Public makes the copy students may see (no hidden
-// checks), MarshalRubric writes it in the schema ParseRubric reads.
+// checks), Marshal writes it in the schema Parse reads.
 
 // Public returns a deep copy of r without its hidden and after_due_date checks, for
 // handing out: each task's points become the sum of its remaining checks' points, a task
 // left without checks is dropped, and the rubric's points become the sum of its tasks'.
 func (r *Rubric) Public() *Rubric {
 	p := *r
-	p.Deadline = rubricCopyTime(r)
-	p.Tolerance = rubricCopyTol(r.Tolerance)
+	p.Deadline = copyTime(r)
+	p.Tolerance = copyTol(r.Tolerance)
 	p.Tasks, p.Points = nil, 0
 	for _, t := range r.Tasks {
 		nt := t
-		nt.Tolerance = rubricCopyTol(t.Tolerance)
+		nt.Tolerance = copyTol(t.Tolerance)
 		nt.Misconceptions = append([]string(nil), t.Misconceptions...)
 		nt.Checks, nt.Points = nil, 0
 		for _, c := range t.Checks {
 			if c.Visibility != Visible && c.Visibility != "" {
 				continue
 			}
-			nt.Checks = append(nt.Checks, rubricCopyCheck(c))
+			nt.Checks = append(nt.Checks, copyCheck(c))
 			nt.Points += c.Points
 		}
 		if len(nt.Checks) == 0 {
@@ -45,7 +45,7 @@ func (r *Rubric) Public() *Rubric {
 	return &p
 }
 
-func rubricCopyTime(r *Rubric) *time.Time {
+func copyTime(r *Rubric) *time.Time {
 	if r.Deadline == nil {
 		return nil
 	}
@@ -53,7 +53,7 @@ func rubricCopyTime(r *Rubric) *time.Time {
 	return &t
 }
 
-func rubricCopyTol(t Tolerance) Tolerance {
+func copyTol(t Tolerance) Tolerance {
 	var c Tolerance
 	if t.Atol != nil {
 		a := *t.Atol
@@ -66,9 +66,9 @@ func rubricCopyTol(t Tolerance) Tolerance {
 	return c
 }
 
-func rubricCopyCheck(c Check) Check {
+func copyCheck(c Check) Check {
 	n := c
-	n.Tolerance = rubricCopyTol(c.Tolerance)
+	n.Tolerance = copyTol(c.Tolerance)
 	n.Cases = nil
 	for _, cc := range c.Cases {
 		n.Cases = append(n.Cases, Case{Args: cc.Args.Clone(), Note: cc.Note})
@@ -83,64 +83,64 @@ func rubricCopyCheck(c Check) Check {
 	return n
 }
 
-// MarshalRubric writes r as YAML that ParseRubric reads back to an equal rubric. Values
+// Marshal writes r as YAML that Parse reads back to an equal rubric. Values
 // equal to their defaults (visibility visible, scoring all_or_nothing, mode teacher_forced,
 // a default check name, generate.count 5) are left out.
-func MarshalRubric(r *Rubric) ([]byte, error) {
-	doc := rubricMapNode(0)
-	rubricAdd(doc, "optgrade", rubricScalar(r.Version))
-	rubricAdd(doc, "assignment", rubricScalar(r.Assignment))
+func Marshal(r *Rubric) ([]byte, error) {
+	doc := mapNode(0)
+	addPair(doc, "optgrade", scalarNode(r.Version))
+	addPair(doc, "assignment", scalarNode(r.Assignment))
 	if r.Title != "" {
-		rubricAdd(doc, "title", rubricScalar(r.Title))
+		addPair(doc, "title", scalarNode(r.Title))
 	}
-	rubricAdd(doc, "points", rubricScalar(r.Points))
+	addPair(doc, "points", scalarNode(r.Points))
 	if r.Deadline != nil {
-		rubricAdd(doc, "deadline", rubricScalar(*r.Deadline))
+		addPair(doc, "deadline", scalarNode(*r.Deadline))
 	}
 	if r.Late != (LatePolicy{}) {
-		late := rubricMapNode(yaml.FlowStyle)
+		late := mapNode(yaml.FlowStyle)
 		if r.Late.Grace.Duration != 0 {
-			rubricAdd(late, "grace", rubricScalar(rubricFormatDuration(r.Late.Grace.Duration)))
+			addPair(late, "grace", scalarNode(formatDuration(r.Late.Grace.Duration)))
 		}
 		if r.Late.PerDay != 0 {
-			rubricAdd(late, "per_day", rubricScalar(r.Late.PerDay))
+			addPair(late, "per_day", scalarNode(r.Late.PerDay))
 		}
 		if r.Late.Cap != 0 {
-			rubricAdd(late, "cap", rubricScalar(r.Late.Cap))
+			addPair(late, "cap", scalarNode(r.Late.Cap))
 		}
-		rubricAdd(doc, "late", late)
+		addPair(doc, "late", late)
 	}
-	rubricAddTol(doc, r.Tolerance)
+	addTol(doc, r.Tolerance)
 
 	tasks := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, t := range r.Tasks {
-		tn := rubricMapNode(0)
-		rubricAdd(tn, "id", rubricScalar(t.ID))
+		tn := mapNode(0)
+		addPair(tn, "id", scalarNode(t.ID))
 		if t.Title != "" {
-			rubricAdd(tn, "title", rubricScalar(t.Title))
+			addPair(tn, "title", scalarNode(t.Title))
 		}
-		rubricAdd(tn, "function", rubricScalar(t.Function))
-		rubricAdd(tn, "points", rubricScalar(t.Points))
-		rubricAddTol(tn, t.Tolerance)
+		addPair(tn, "function", scalarNode(t.Function))
+		addPair(tn, "points", scalarNode(t.Points))
+		addTol(tn, t.Tolerance)
 		if len(t.Misconceptions) > 0 {
-			mn, err := rubricValue(t.Misconceptions)
+			mn, err := valueNode(t.Misconceptions)
 			if err != nil {
 				return nil, fmt.Errorf("task %q: misconceptions: %w", t.ID, err)
 			}
-			rubricAdd(tn, "misconceptions", mn)
+			addPair(tn, "misconceptions", mn)
 		}
 		checks := &yaml.Node{Kind: yaml.SequenceNode}
 		for j, c := range t.Checks {
-			cn, err := rubricCheckNode(c, j)
+			cn, err := checkNode(c, j)
 			if err != nil {
 				return nil, fmt.Errorf("task %q, check %q: %w", t.ID, c.Name, err)
 			}
 			checks.Content = append(checks.Content, cn)
 		}
-		rubricAdd(tn, "checks", checks)
+		addPair(tn, "checks", checks)
 		tasks.Content = append(tasks.Content, tn)
 	}
-	rubricAdd(doc, "tasks", tasks)
+	addPair(doc, "tasks", tasks)
 
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -154,73 +154,73 @@ func MarshalRubric(r *Rubric) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func rubricCheckNode(c Check, j int) (*yaml.Node, error) {
-	cn := rubricMapNode(0)
+func checkNode(c Check, j int) (*yaml.Node, error) {
+	cn := mapNode(0)
 	if c.Name != fmt.Sprintf("%s #%d", c.Kind, j+1) {
-		rubricAdd(cn, "name", rubricScalar(c.Name))
+		addPair(cn, "name", scalarNode(c.Name))
 	}
-	rubricAdd(cn, "kind", rubricScalar(c.Kind))
-	rubricAdd(cn, "points", rubricScalar(c.Points))
+	addPair(cn, "kind", scalarNode(c.Kind))
+	addPair(cn, "points", scalarNode(c.Points))
 	if c.Visibility != "" && c.Visibility != Visible {
-		rubricAdd(cn, "visibility", rubricScalar(c.Visibility))
+		addPair(cn, "visibility", scalarNode(c.Visibility))
 	}
 	if c.Scoring != "" && c.Scoring != AllOrNothing {
-		rubricAdd(cn, "scoring", rubricScalar(c.Scoring))
+		addPair(cn, "scoring", scalarNode(c.Scoring))
 	}
-	rubricAddTol(cn, c.Tolerance)
+	addTol(cn, c.Tolerance)
 	if c.Kind == KindTrajectory {
 		if c.Mode != "" && c.Mode != TeacherForced {
-			rubricAdd(cn, "mode", rubricScalar(c.Mode))
+			addPair(cn, "mode", scalarNode(c.Mode))
 		}
-		rubricAdd(cn, "steps", rubricScalar(c.Steps))
+		addPair(cn, "steps", scalarNode(c.Steps))
 	}
 	if len(c.Cases) > 0 {
 		cases := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, cc := range c.Cases {
-			ccn := rubricMapNode(0)
-			an, err := rubricValue(cc.Args)
+			ccn := mapNode(0)
+			an, err := valueNode(cc.Args)
 			if err != nil {
 				return nil, err
 			}
-			rubricAdd(ccn, "args", an)
+			addPair(ccn, "args", an)
 			if cc.Note != "" {
-				rubricAdd(ccn, "note", rubricScalar(cc.Note))
+				addPair(ccn, "note", scalarNode(cc.Note))
 			}
 			cases.Content = append(cases.Content, ccn)
 		}
-		rubricAdd(cn, "cases", cases)
+		addPair(cn, "cases", cases)
 	}
 	if g := c.Generate; g != nil {
 		implicit := (c.Kind == KindTrajectory && *g == Generate{}) ||
-			(c.Kind == KindClassification && *g == Generate{Count: rubricDefaultGenCount})
+			(c.Kind == KindClassification && *g == Generate{Count: defaultCount})
 		if !implicit {
-			gn := rubricMapNode(yaml.FlowStyle)
-			rubricAdd(gn, "seed", rubricScalar(g.Seed))
-			if c.Kind != KindTrajectory && g.Count != rubricDefaultGenCount {
-				rubricAdd(gn, "count", rubricScalar(g.Count))
+			gn := mapNode(yaml.FlowStyle)
+			addPair(gn, "seed", scalarNode(g.Seed))
+			if c.Kind != KindTrajectory && g.Count != defaultCount {
+				addPair(gn, "count", scalarNode(g.Count))
 			}
 			if g.Dim != 0 {
-				rubricAdd(gn, "dim", rubricScalar(g.Dim))
+				addPair(gn, "dim", scalarNode(g.Dim))
 			}
-			rubricAdd(cn, "generate", gn)
+			addPair(cn, "generate", gn)
 		}
 	}
 	if c.Kind == KindTrajectory && len(c.Start) > 0 {
-		sn, err := rubricValue(c.Start)
+		sn, err := valueNode(c.Start)
 		if err != nil {
 			return nil, err
 		}
 		sn.Style = yaml.FlowStyle
-		rubricAdd(cn, "start", sn)
+		addPair(cn, "start", sn)
 	}
 	if c.WithW {
-		rubricAdd(cn, "with_w", rubricScalar(true))
+		addPair(cn, "with_w", scalarNode(true))
 	}
 	return cn, nil
 }
 
-// rubricFormatDuration writes d as a rubric does: "15m", "2h", "1h30m" (not "15m0s").
-func rubricFormatDuration(d time.Duration) string {
+// formatDuration writes d as a rubric does: "15m", "2h", "1h30m" (not "15m0s").
+func formatDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")
@@ -231,30 +231,30 @@ func rubricFormatDuration(d time.Duration) string {
 	return s
 }
 
-func rubricMapNode(style yaml.Style) *yaml.Node {
+func mapNode(style yaml.Style) *yaml.Node {
 	return &yaml.Node{Kind: yaml.MappingNode, Style: style}
 }
 
-func rubricAdd(m *yaml.Node, key string, v *yaml.Node) {
+func addPair(m *yaml.Node, key string, v *yaml.Node) {
 	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, v)
 }
 
-func rubricAddTol(m *yaml.Node, t Tolerance) {
+func addTol(m *yaml.Node, t Tolerance) {
 	if t.Atol == nil && t.Rtol == nil {
 		return
 	}
-	tn := rubricMapNode(yaml.FlowStyle)
+	tn := mapNode(yaml.FlowStyle)
 	if t.Atol != nil {
-		rubricAdd(tn, "atol", rubricScalar(*t.Atol))
+		addPair(tn, "atol", scalarNode(*t.Atol))
 	}
 	if t.Rtol != nil {
-		rubricAdd(tn, "rtol", rubricScalar(*t.Rtol))
+		addPair(tn, "rtol", scalarNode(*t.Rtol))
 	}
-	rubricAdd(m, "tolerance", tn)
+	addPair(m, "tolerance", tn)
 }
 
-// rubricScalar encodes a plain Go value (string, number, bool, time) as a node.
-func rubricScalar(v any) *yaml.Node {
+// scalarNode encodes a plain Go value (string, number, bool, time) as a node.
+func scalarNode(v any) *yaml.Node {
 	var n yaml.Node
 	if err := n.Encode(v); err != nil {
 		panic(err) // plain values always encode
@@ -262,25 +262,25 @@ func rubricScalar(v any) *yaml.Node {
 	return &n
 }
 
-// rubricValue encodes an argument value: mappings with sorted keys in block style, lists of
+// valueNode encodes an argument value: mappings with sorted keys in block style, lists of
 // scalars in flow style ([1, 0, 0]), other lists in block style.
-func rubricValue(v any) (*yaml.Node, error) {
+func valueNode(v any) (*yaml.Node, error) {
 	switch v := v.(type) {
 	case reference.Args:
-		return rubricValue(map[string]any(v))
+		return valueNode(map[string]any(v))
 	case map[string]any:
 		keys := make([]string, 0, len(v))
 		for k := range v {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		m := rubricMapNode(0)
+		m := mapNode(0)
 		for _, k := range keys {
-			e, err := rubricValue(v[k])
+			e, err := valueNode(v[k])
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", k, err)
 			}
-			rubricAdd(m, k, e)
+			addPair(m, k, e)
 		}
 		return m, nil
 	}
@@ -288,7 +288,7 @@ func rubricValue(v any) (*yaml.Node, error) {
 	if rv.Kind() == reflect.Slice {
 		s := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
 		for i := 0; i < rv.Len(); i++ {
-			e, err := rubricValue(rv.Index(i).Interface())
+			e, err := valueNode(rv.Index(i).Interface())
 			if err != nil {
 				return nil, err
 			}

@@ -1,4 +1,4 @@
-package grader
+package rubric
 
 import (
 	"fmt"
@@ -17,11 +17,11 @@ import (
 // trajectory starts — is accepted by the reference itself (reference.Call, Generate,
 // TrajectoryInputs), so that a rubric that loads can be graded.
 
-// rubricArgInError finds the argument an error of the reference names (`argument "lam": …`).
-var rubricArgInError = regexp.MustCompile(`argument "([^"]+)"`)
+// argInError finds the argument an error of the reference names (`argument "lam": …`).
+var argInError = regexp.MustCompile(`argument "([^"]+)"`)
 
 // checkCatalog records every catalog problem of r; src holds the positions.
-func (d *rubricDecoder) checkCatalog(r *Rubric, src *rubricSrc) {
+func (d *decoder) checkCatalog(r *Rubric, src *source) {
 	for i := range r.Tasks {
 		if i >= len(src.tasks) {
 			break
@@ -30,8 +30,8 @@ func (d *rubricDecoder) checkCatalog(r *Rubric, src *rubricSrc) {
 	}
 }
 
-// rubricCatalogNames returns the names of the catalog functions for which keep holds.
-func rubricCatalogNames(keep func(reference.Func) bool) []string {
+// catalogNames returns the names of the catalog functions for which keep holds.
+func catalogNames(keep func(reference.Func) bool) []string {
 	var names []string
 	for _, f := range reference.Catalog() {
 		if keep == nil || keep(f) {
@@ -41,18 +41,18 @@ func rubricCatalogNames(keep func(reference.Func) bool) []string {
 	return names
 }
 
-func (d *rubricDecoder) checkTask(t *Task, ts *rubricTaskSrc) {
+func (d *decoder) checkTask(t *Task, ts *taskSrc) {
 	if t.Function == "" {
 		return
 	}
 	fn, ok := reference.Lookup(t.Function)
 	if !ok {
-		names := rubricCatalogNames(nil)
-		hint := rubricSuggest(t.Function, names)
+		names := catalogNames(nil)
+		hint := suggest(t.Function, names)
 		if hint == "" {
 			hint = " (the catalog has " + strings.Join(names, ", ") + ")"
 		}
-		d.errorf(rubricResolve(ts.m.at("function")), ts.ctx, "function: unknown function %q%s", t.Function, hint)
+		d.errorf(resolve(ts.m.at("function")), ts.ctx, "function: unknown function %q%s", t.Function, hint)
 		return
 	}
 
@@ -68,7 +68,7 @@ func (d *rubricDecoder) checkTask(t *Task, ts *rubricTaskSrc) {
 			}
 			continue
 		}
-		switch hint := rubricSuggest(name, variants); {
+		switch hint := suggest(name, variants); {
 		case len(variants) == 0:
 			d.errorf(n, ts.ctx, "unknown misconception %q: %s has no registered variants", name, fn.Name)
 		case hint != "":
@@ -86,12 +86,12 @@ func (d *rubricDecoder) checkTask(t *Task, ts *rubricTaskSrc) {
 }
 
 // checkCheck checks that c's kind fits fn and that the reference accepts c's inputs.
-func (d *rubricDecoder) checkCheck(fn reference.Func, c *Check, cs *rubricCheckSrc) {
+func (d *decoder) checkCheck(fn reference.Func, c *Check, cs *checkSrc) {
 	if c.Kind == "" {
 		return
 	}
-	if why := rubricKindFits(fn, c.Kind); why != "" {
-		d.errorf(rubricResolve(cs.m.at("kind")), cs.ctx, "kind: %s", why)
+	if why := kindFits(fn, c.Kind); why != "" {
+		d.errorf(resolve(cs.m.at("kind")), cs.ctx, "kind: %s", why)
 		return
 	}
 	if !cs.kindOK {
@@ -107,14 +107,14 @@ func (d *rubricDecoder) checkCheck(fn reference.Func, c *Check, cs *rubricCheckS
 	switch c.Kind {
 	case KindValue, KindGradient, KindConvergence:
 		if g := c.Generate; g != nil && g.Count > 0 {
-			if _, err := rubricGenerate(fn.Name, g.Seed, g.Count, g.Dim); err != nil {
-				d.errorf(rubricResolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate inputs: %v", err)
+			if _, err := generateArgs(fn.Name, g.Seed, g.Count, g.Dim); err != nil {
+				d.errorf(resolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate inputs: %v", err)
 			}
 		}
 	case KindClassification:
 		if g := c.Generate; g != nil {
-			if err := rubricCurves(g.Seed, g.Count, c.WithW); err != nil {
-				d.errorf(rubricResolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate labelled curves: %v", err)
+			if err := labelledCurves(g.Seed, g.Count, c.WithW); err != nil {
+				d.errorf(resolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate labelled curves: %v", err)
 			}
 		}
 	case KindTrajectory:
@@ -122,21 +122,21 @@ func (d *rubricDecoder) checkCheck(fn reference.Func, c *Check, cs *rubricCheckS
 	}
 }
 
-// rubricKindFits returns why kind does not fit fn, or "".
-func rubricKindFits(fn reference.Func, kind string) string {
-	k, ok := lookupKind(kind)
+// kindFits returns why kind does not fit fn, or "".
+func kindFits(fn reference.Func, kind Kind) string {
+	k, ok := LookupKind(kind)
 	if !ok || k.Fits(fn) {
 		return ""
 	}
 	want := k.Needs
-	if names := rubricCatalogNames(k.Fits); len(names) > 1 {
+	if names := catalogNames(k.Fits); len(names) > 1 {
 		want += " (" + strings.Join(names, ", ") + ")"
 	}
 	return fmt.Sprintf("a %s check needs %s, not %s; use kind value", kind, want, fn.Name)
 }
 
 // checkCase checks one literal case: names, kinds, then the reference itself.
-func (d *rubricDecoder) checkCase(fn reference.Func, c *Check, args reference.Args, cs *rubricCaseSrc) {
+func (d *decoder) checkCase(fn reference.Func, c *Check, args reference.Args, cs *caseSrc) {
 	if !d.checkArgs(fn, args, cs.args, cs.ctx, "args", true) {
 		return
 	}
@@ -161,10 +161,10 @@ func (d *rubricDecoder) checkCase(fn reference.Func, c *Check, args reference.Ar
 }
 
 // errorNode returns the node of the argument err names, else def.
-func (d *rubricDecoder) errorNode(err error, args *rubricMap, def *yaml.Node) *yaml.Node {
-	if m := rubricArgInError.FindStringSubmatch(err.Error()); m != nil && args != nil {
+func (d *decoder) errorNode(err error, args *nodeMap, def *yaml.Node) *yaml.Node {
+	if m := argInError.FindStringSubmatch(err.Error()); m != nil && args != nil {
 		if v, ok := args.vals[m[1]]; ok {
-			return rubricResolve(v)
+			return resolve(v)
 		}
 	}
 	return def
@@ -172,25 +172,25 @@ func (d *rubricDecoder) errorNode(err error, args *rubricMap, def *yaml.Node) *y
 
 // checkArgs checks argument names and kinds against fn's parameters (and, when required
 // is set, that every required parameter is present). It reports whether all is well.
-func (d *rubricDecoder) checkArgs(fn reference.Func, args reference.Args, m *rubricMap, ctx, path string, required bool) bool {
+func (d *decoder) checkArgs(fn reference.Func, args reference.Args, m *nodeMap, ctx, path string, required bool) bool {
 	ok := true
 	var names []string
 	for _, p := range fn.Params {
 		names = append(names, p.Name)
 	}
 	for _, name := range m.order {
-		p, found := rubricParam(fn, name)
+		p, found := param(fn, name)
 		if !found {
-			hint := rubricSuggest(name, names)
+			hint := suggest(name, names)
 			if hint == "" {
-				hint = " (" + fn.Name + " takes " + rubricSignature(fn) + ")"
+				hint = " (" + fn.Name + " takes " + signature(fn) + ")"
 			}
 			d.errorf(m.keys[name], ctx, "%s: unknown argument %q%s", path, name, hint)
 			ok = false
 			continue
 		}
-		if why := rubricArgKind(args[name], p.Kind); why != "" {
-			d.errorf(rubricResolve(m.vals[name]), ctx, "%s.%s: want %s, got %s", path, name, rubricKindWords(p.Kind), why)
+		if why := argMismatch(args[name], p.Kind); why != "" {
+			d.errorf(resolve(m.vals[name]), ctx, "%s.%s: want %s, got %s", path, name, kindWords(p.Kind), why)
 			ok = false
 		}
 	}
@@ -206,14 +206,14 @@ func (d *rubricDecoder) checkArgs(fn reference.Func, args reference.Args, m *rub
 			if len(missing) > 1 {
 				s = "s"
 			}
-			d.errorf(m.node, ctx, "%s: missing argument%s %s (%s takes %s)", path, s, strings.Join(missing, ", "), fn.Name, rubricSignature(fn))
+			d.errorf(m.node, ctx, "%s: missing argument%s %s (%s takes %s)", path, s, strings.Join(missing, ", "), fn.Name, signature(fn))
 			ok = false
 		}
 	}
 	return ok
 }
 
-func rubricParam(fn reference.Func, name string) (reference.Param, bool) {
+func param(fn reference.Func, name string) (reference.Param, bool) {
 	for _, p := range fn.Params {
 		if p.Name == name {
 			return p, true
@@ -222,8 +222,8 @@ func rubricParam(fn reference.Func, name string) (reference.Param, bool) {
 	return reference.Param{}, false
 }
 
-// rubricSignature writes fn's parameters as DESIGN.md does: "lam, y, base?".
-func rubricSignature(fn reference.Func) string {
+// signature writes fn's parameters as DESIGN.md does: "lam, y, base?".
+func signature(fn reference.Func) string {
 	parts := make([]string, len(fn.Params))
 	for i, p := range fn.Params {
 		parts[i] = p.Name
@@ -234,7 +234,7 @@ func rubricSignature(fn reference.Func) string {
 	return strings.Join(parts, ", ")
 }
 
-func rubricKindWords(k reference.Kind) string {
+func kindWords(k reference.Kind) string {
 	switch k {
 	case reference.Scalar:
 		return "a number"
@@ -254,8 +254,8 @@ func rubricKindWords(k reference.Kind) string {
 	return k.String()
 }
 
-// rubricArgKind returns what v is when it is not of kind k (for "want …, got …"), or "".
-func rubricArgKind(v any, k reference.Kind) string {
+// argMismatch returns what v is when it is not of kind k (for "want …, got …"), or "".
+func argMismatch(v any, k reference.Kind) string {
 	isNum := func(v any) bool { _, ok := v.(float64); return ok }
 	isIndex := func(v any) bool { f, ok := v.(float64); return ok && f >= 0 && f == math.Trunc(f) }
 	listOf := func(v any, elem func(any) bool) bool {
@@ -300,11 +300,11 @@ func rubricArgKind(v any, k reference.Kind) string {
 	if ok {
 		return ""
 	}
-	return rubricDescribeValue(v)
+	return describeValue(v)
 }
 
-// rubricDescribeValue says what a decoded argument value is.
-func rubricDescribeValue(v any) string {
+// describeValue says what a decoded argument value is.
+func describeValue(v any) string {
 	switch v := v.(type) {
 	case float64:
 		return fmt.Sprintf("the number %g", v)
@@ -333,7 +333,7 @@ func rubricDescribeValue(v any) string {
 
 // checkTrajectory checks that the reference can make the trajectory's inputs and that the
 // literal start, if any, fits the function and is accepted by the reference.
-func (d *rubricDecoder) checkTrajectory(fn reference.Func, c *Check, cs *rubricCheckSrc) {
+func (d *decoder) checkTrajectory(fn reference.Func, c *Check, cs *checkSrc) {
 	if !cs.stepsOK || c.Generate == nil {
 		return
 	}
@@ -346,9 +346,9 @@ func (d *rubricDecoder) checkTrajectory(fn reference.Func, c *Check, cs *rubricC
 		}
 	}
 	seed, dim := c.Generate.Seed, c.Generate.Dim
-	start, grads, err := rubricTrajectoryInputs(fn.Name, seed, c.Steps, dim)
+	start, grads, err := trajectoryInputs(fn.Name, seed, c.Steps, dim)
 	if err != nil {
-		d.errorf(rubricResolve(cs.m.at("generate")), cs.ctx, "the reference cannot generate this trajectory's inputs: %v", err)
+		d.errorf(resolve(cs.m.at("generate")), cs.ctx, "the reference cannot generate this trajectory's inputs: %v", err)
 		return
 	}
 	if !startOK {
@@ -363,11 +363,11 @@ func (d *rubricDecoder) checkTrajectory(fn reference.Func, c *Check, cs *rubricC
 	hint := ""
 	if w, ok := c.Start["w"].([]any); ok && len(grads) > 0 && len(w) != len(grads[0]) {
 		hint = fmt.Sprintf(" (start.w has dimension %d, the generated state %d: set generate.dim: %d or give the whole state)", len(w), len(grads[0]), len(w))
-		if _, g2, err := rubricTrajectoryInputs(fn.Name, seed, c.Steps, len(w)); err == nil {
+		if _, g2, err := trajectoryInputs(fn.Name, seed, c.Steps, len(w)); err == nil {
 			grads = g2
 		}
 	}
-	if _, has := rubricParam(fn, "g"); has && len(grads) > 0 {
+	if _, has := param(fn, "g"); has && len(grads) > 0 {
 		a["g"] = grads[0]
 	}
 	if _, err := reference.Call(fn.Name, a); err != nil {
@@ -375,26 +375,26 @@ func (d *rubricDecoder) checkTrajectory(fn reference.Func, c *Check, cs *rubricC
 	}
 }
 
-// rubricGenerate is reference.Generate, with a panic turned into an error.
-func rubricGenerate(fn string, seed int64, count, dim int) (args []reference.Args, err error) {
-	defer rubricRecover(&err)
+// generateArgs is reference.Generate, with a panic turned into an error.
+func generateArgs(fn string, seed int64, count, dim int) (args []reference.Args, err error) {
+	defer recoverErr(&err)
 	return reference.Generate(fn, seed, count, dim)
 }
 
-// rubricTrajectoryInputs is reference.TrajectoryInputs, with a panic turned into an error.
-func rubricTrajectoryInputs(fn string, seed int64, steps, dim int) (start reference.Args, grads [][]float64, err error) {
-	defer rubricRecover(&err)
+// trajectoryInputs is reference.TrajectoryInputs, with a panic turned into an error.
+func trajectoryInputs(fn string, seed int64, steps, dim int) (start reference.Args, grads [][]float64, err error) {
+	defer recoverErr(&err)
 	return reference.TrajectoryInputs(fn, seed, steps, dim)
 }
 
-// rubricCurves makes the labelled curves of a classification check, as the grader will.
-func rubricCurves(seed int64, perLabel int, withW bool) (err error) {
-	defer rubricRecover(&err)
+// labelledCurves makes the labelled curves of a classification check, as the grader will.
+func labelledCurves(seed int64, perLabel int, withW bool) (err error) {
+	defer recoverErr(&err)
 	reference.LabelledCurves(seed, perLabel, withW)
 	return nil
 }
 
-func rubricRecover(err *error) {
+func recoverErr(err *error) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("internal error: %v", r)
 	}

@@ -1,4 +1,4 @@
-package grader
+package rubric
 
 import (
 	"errors"
@@ -16,7 +16,7 @@ import (
 	"github.com/optgrade/optgrade/reference"
 )
 
-// The -update flag rewrites testdata/rubrics/bad/*.golden: go test ./grader -run Rubric -update.
+// The -update flag rewrites testdata/rubrics/bad/*.golden: go test ./grader/rubric -run Bad -update.
 // Other test files of the package may define -update for their own golden files; it is
 // defined here only if none has (package variables are initialized before init runs).
 func init() {
@@ -35,13 +35,13 @@ func updateRubricGolden() bool {
 	return on
 }
 
-// rubricTestdata is the module's testdata/rubrics, seen from the package directory.
-const rubricTestdata = "../testdata/rubrics"
+// testdataDir is the module's testdata/rubrics, seen from the package directory.
+const testdataDir = "../../testdata/rubrics"
 
 // TestRubricBad loads every testdata/rubrics/bad/<name>.yaml and compares the error text
 // with <name>.golden. File names in messages are relative to the module root.
 func TestRubricBad(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(rubricTestdata, "bad", "*.yaml"))
+	files, err := filepath.Glob(filepath.Join(testdataDir, "bad", "*.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,19 +55,19 @@ func TestRubricBad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, err := ParseRubric("testdata/rubrics/bad/"+name+".yaml", data)
+			r, err := Parse("testdata/rubrics/bad/"+name+".yaml", data)
 			if err == nil {
 				t.Fatalf("loaded without error: %+v", r)
 			}
 			if r != nil {
 				t.Errorf("returned a rubric along with the error")
 			}
-			if !errors.Is(err, ErrRubric) {
-				t.Errorf("errors.Is(err, ErrRubric) = false for %T", err)
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("errors.Is(err, ErrInvalid) = false for %T", err)
 			}
-			var list RubricErrors
+			var list ErrorList
 			if !errors.As(err, &list) {
-				t.Fatalf("error is a %T, want RubricErrors", err)
+				t.Fatalf("error is a %T, want ErrorList", err)
 			}
 			for i := 1; i < len(list); i++ {
 				a, b := list[i-1], list[i]
@@ -85,7 +85,7 @@ func TestRubricBad(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
-				t.Fatalf("%v (run go test ./grader -run Rubric -update)", err)
+				t.Fatalf("%v (run go test ./grader/rubric -run Bad -update)", err)
 			}
 			if got != string(want) {
 				t.Errorf("errors differ from %s\ngot:\n%s\nwant:\n%s", golden, got, want)
@@ -96,12 +96,12 @@ func TestRubricBad(t *testing.T) {
 
 // TestRubricGoodMinimal loads the minimal rubric and checks the defaults it fills in.
 func TestRubricGoodMinimal(t *testing.T) {
-	path := filepath.Join(rubricTestdata, "good", "minimal.yaml")
-	r, err := LoadRubric(path)
+	path := filepath.Join(testdataDir, "good", "minimal.yaml")
+	r, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.File != path || r.Version != RubricVersion || r.Assignment != "opt-a1" || r.Points != 20 {
+	if r.File != path || r.Version != Version || r.Assignment != "opt-a1" || r.Points != 20 {
 		t.Errorf("header: file %q version %d assignment %q points %g", r.File, r.Version, r.Assignment, r.Points)
 	}
 	deadline := time.Date(2026, 12, 2, 14, 30, 0, 0, time.UTC)
@@ -114,10 +114,10 @@ func TestRubricGoodMinimal(t *testing.T) {
 	tests := []struct {
 		task, check int
 		name        string
-		kind        string
-		visibility  string
-		scoring     string
-		mode        string
+		kind        Kind
+		visibility  Visibility
+		scoring     Scoring
+		mode        Mode
 		generate    *Generate
 		line        int
 	}{
@@ -163,16 +163,16 @@ func TestRubricGoodMinimal(t *testing.T) {
 }
 
 func TestRubricLoadMissingFile(t *testing.T) {
-	_, err := LoadRubric(filepath.Join(rubricTestdata, "no-such-rubric.yaml"))
-	if !errors.Is(err, ErrRubric) || !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("err = %v; want one matching ErrRubric and fs.ErrNotExist", err)
+	_, err := Load(filepath.Join(testdataDir, "no-such-rubric.yaml"))
+	if !errors.Is(err, ErrInvalid) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("err = %v; want one matching ErrInvalid and fs.ErrNotExist", err)
 	}
 }
 
-// rubricTestHeader is a valid rubric up to its tasks, for small inline tests.
-const rubricTestHeader = "optgrade: 1\nassignment: a1\npoints: 1\n"
+// testHeader is a valid rubric up to its tasks, for small inline tests.
+const testHeader = "optgrade: 1\nassignment: a1\npoints: 1\n"
 
-const rubricTestTask = `tasks:
+const testTask = `tasks:
   - id: mle
     function: bernoulli_mle
     points: 1
@@ -198,7 +198,7 @@ func TestRubricDurationAndDeadline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := ParseRubric("x.yaml", []byte(rubricTestHeader+tt.yaml+rubricTestTask))
+			r, err := Parse("x.yaml", []byte(testHeader+tt.yaml+testTask))
 			if tt.wantErr != "" {
 				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one starting %q", err, tt.wantErr)
@@ -225,12 +225,12 @@ func TestRubricEdgeCases(t *testing.T) {
 		wantErr string // "" for a rubric that loads
 	}{
 		{"not a mapping", "- a\n- b\n", `x.yaml:1:1: want a mapping (key: value lines) starting with "optgrade: 1", got a list`},
-		{"two documents", rubricTestHeader + rubricTestTask + "---\noptgrade: 1\n", "a second YAML document"},
-		{"tasks not a list", rubricTestHeader + "tasks: {}\n", "x.yaml:4:8: tasks: want a list, got a mapping"},
-		{"check not a mapping", rubricTestHeader + "tasks:\n  - id: x\n    function: gd_step\n    points: 1\n    checks: [value]\n",
+		{"two documents", testHeader + testTask + "---\noptgrade: 1\n", "a second YAML document"},
+		{"tasks not a list", testHeader + "tasks: {}\n", "x.yaml:4:8: tasks: want a list, got a mapping"},
+		{"check not a mapping", testHeader + "tasks:\n  - id: x\n    function: gd_step\n    points: 1\n    checks: [value]\n",
 			`x.yaml:8:14: task "x", check "check #1": want a mapping (key: value), got "value"`},
-		{"string version", "optgrade: \"1\"\nassignment: a1\npoints: 1\n" + rubricTestTask, `x.yaml:1:11: optgrade: want an integer, got "1"`},
-		{"merge keys and aliases", rubricTestHeader + `tasks:
+		{"string version", "optgrade: \"1\"\nassignment: a1\npoints: 1\n" + testTask, `x.yaml:1:11: optgrade: want an integer, got "1"`},
+		{"merge keys and aliases", testHeader + `tasks:
   - id: nll
     function: bernoulli_nll
     points: 1
@@ -240,7 +240,7 @@ func TestRubricEdgeCases(t *testing.T) {
         name: base 2
         cases: [{args: {<<: *a, base: 2}}]
 `, ""},
-		{"problem in a merged mapping", rubricTestHeader + `x: &bad {colour: red}
+		{"problem in a merged mapping", testHeader + `x: &bad {colour: red}
 tasks:
   - id: mle
     function: bernoulli_mle
@@ -248,16 +248,16 @@ tasks:
     checks:
       - {<<: *bad, kind: value, points: 1, cases: [{args: {y: [1, 0]}}]}
 `, `x.yaml:4:10: task "mle", check "value #1": unknown key "colour"`},
-		{"classification dim", rubricTestHeader + "tasks:\n  - id: x\n    function: diagnose\n    points: 1\n    checks: [{kind: classification, points: 1, generate: {seed: 2, dim: 3}}]\n",
+		{"classification dim", testHeader + "tasks:\n  - id: x\n    function: diagnose\n    points: 1\n    checks: [{kind: classification, points: 1, generate: {seed: 2, dim: 3}}]\n",
 			"generate.dim does not apply to a classification check"},
-		{"ragged matrix", rubricTestHeader + "tasks:\n  - id: x\n    function: logistic_loss\n    points: 1\n    checks: [{kind: value, points: 1, cases: [{args: {w: [1], X: [[1], [2, 3]], y: [1, 0]}}]}]\n",
+		{"ragged matrix", testHeader + "tasks:\n  - id: x\n    function: logistic_loss\n    points: 1\n    checks: [{kind: value, points: 1, cases: [{args: {w: [1], X: [[1], [2, 3]], y: [1, 0]}}]}]\n",
 			"args.X: want a matrix (a list of rows of numbers, all of one length), got rows of different lengths"},
-		{"batch out of range", rubricTestHeader + "tasks:\n  - id: x\n    function: logistic_grad\n    points: 1\n    checks: [{kind: gradient, points: 1, cases: [{args: {w: [1], X: [[1], [2]], y: [1, 0], batch: [0, 5]}}]}]\n",
+		{"batch out of range", testHeader + "tasks:\n  - id: x\n    function: logistic_grad\n    points: 1\n    checks: [{kind: gradient, points: 1, cases: [{args: {w: [1], X: [[1], [2]], y: [1, 0], batch: [0, 5]}}]}]\n",
 			`x.yaml:8:99: task "x", check "gradient #1", case 1: the reference rejects these arguments: logistic_grad: argument "batch"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseRubric("x.yaml", []byte(tt.yaml))
+			_, err := Parse("x.yaml", []byte(tt.yaml))
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Fatal(err)
@@ -286,8 +286,8 @@ func TestRubricArgsShape(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := &rubricDecoder{file: "x.yaml"}
-			_, args, ok := d.args(rubricTestNode(t, "{v: "+tt.yaml+"}"), "", "args")
+			d := &decoder{file: "x.yaml"}
+			_, args, ok := d.args(testNode(t, "{v: "+tt.yaml+"}"), "", "args")
 			if !ok || len(d.errs) > 0 {
 				t.Fatalf("errors: %v", d.errs)
 			}
@@ -333,13 +333,13 @@ func TestRubricSuggest(t *testing.T) {
 		candidates []string
 		want       string
 	}{
-		{"tolerence", rubricTaskKey, "tolerance"},
-		{"per-day", rubricLateKey, "per_day"},
-		{"Points", rubricTaskKey, "points"},
+		{"tolerence", taskKeys, "tolerance"},
+		{"per-day", lateKeys, "per_day"},
+		{"Points", taskKeys, "points"},
 		{"adam", []string{"gd_step", "adam_step"}, "adam_step"},
-		{"valeu", rubricKindNames(), "value"},
-		{"colour", rubricCheckKe, ""},
-		{"points", rubricTaskKey, ""}, // exact: nothing to suggest
+		{"valeu", kindNames(), "value"},
+		{"colour", checkKeys, ""},
+		{"points", taskKeys, ""}, // exact: nothing to suggest
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -347,15 +347,15 @@ func TestRubricSuggest(t *testing.T) {
 			if tt.want != "" {
 				want = ` (did you mean "` + tt.want + `"?)`
 			}
-			if got := rubricSuggest(tt.name, tt.candidates); got != want {
-				t.Errorf("rubricSuggest(%q) = %q, want %q", tt.name, got, want)
+			if got := suggest(tt.name, tt.candidates); got != want {
+				t.Errorf("suggest(%q) = %q, want %q", tt.name, got, want)
 			}
 		})
 	}
 }
 
 func TestRubricErrorsFormat(t *testing.T) {
-	list := RubricErrors{
+	list := ErrorList{
 		{File: "a.yaml", Line: 14, Col: 7, Msg: `task "adam": unknown key "tolerence" (did you mean "tolerance"?)`},
 		{File: "a.yaml", Line: 2, Msg: "YAML syntax: bad"},
 		{File: "a.yaml", Msg: "empty file"},
@@ -367,20 +367,20 @@ func TestRubricErrorsFormat(t *testing.T) {
 		t.Errorf("Error() =\n%s\nwant\n%s", got, want)
 	}
 	var err error = list
-	if !errors.Is(err, ErrRubric) {
-		t.Error("RubricErrors does not match ErrRubric")
+	if !errors.Is(err, ErrInvalid) {
+		t.Error("ErrorList does not match ErrInvalid")
 	}
-	var one RubricError
+	var one Error
 	if !errors.As(err, &one) || one.Line != 0 {
 		t.Errorf("errors.As found %+v, want the first problem", one)
 	}
-	if RubricErrors(nil).Err() != nil {
+	if ErrorList(nil).Err() != nil {
 		t.Error("empty list: Err() != nil")
 	}
 }
 
 func TestRubricPublic(t *testing.T) {
-	r, err := LoadRubric(filepath.Join(rubricTestdata, "good", "minimal.yaml"))
+	r, err := Load(filepath.Join(testdataDir, "good", "minimal.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,10 +402,10 @@ func TestRubricPublic(t *testing.T) {
 // TestRubricMarshalRoundTrip writes every good and shipped rubric, and its public copy, back
 // to YAML and reads it again.
 func TestRubricMarshalRoundTrip(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(rubricTestdata, "good", "*.yaml"))
-	shipped, _ := filepath.Glob(filepath.Join("..", "rubrics", "*.yaml"))
+	files, _ := filepath.Glob(filepath.Join(testdataDir, "good", "*.yaml"))
+	shipped, _ := filepath.Glob(filepath.Join("..", "..", "rubrics", "*.yaml"))
 	for _, file := range append(files, shipped...) {
-		r, err := LoadRubric(file)
+		r, err := Load(file)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -414,15 +414,15 @@ func TestRubricMarshalRoundTrip(t *testing.T) {
 			r    *Rubric
 		}{{"full", r}, {"public", r.Public()}} {
 			t.Run(filepath.Base(file)+"/"+tt.name, func(t *testing.T) {
-				data, err := MarshalRubric(tt.r)
+				data, err := Marshal(tt.r)
 				if err != nil {
 					t.Fatal(err)
 				}
-				back, err := ParseRubric(r.File, data)
+				back, err := Parse(r.File, data)
 				if err != nil {
 					t.Fatalf("%v\n%s", err, data)
 				}
-				if !reflect.DeepEqual(rubricTestStrip(back), rubricTestStrip(tt.r)) {
+				if !reflect.DeepEqual(stripLines(back), stripLines(tt.r)) {
 					t.Errorf("round trip differs:\n%s", data)
 				}
 			})
@@ -430,8 +430,8 @@ func TestRubricMarshalRoundTrip(t *testing.T) {
 	}
 }
 
-// rubricTestStrip clears what a round trip through YAML does not keep (line numbers).
-func rubricTestStrip(r *Rubric) *Rubric {
+// stripLines clears what a round trip through YAML does not keep (line numbers).
+func stripLines(r *Rubric) *Rubric {
 	c := *r
 	c.Tasks = nil
 	for _, t := range r.Tasks {
@@ -447,8 +447,8 @@ func rubricTestStrip(r *Rubric) *Rubric {
 	return &c
 }
 
-// rubricTestNode parses src and returns its root node.
-func rubricTestNode(t *testing.T, src string) *yaml.Node {
+// testNode parses src and returns its root node.
+func testNode(t *testing.T, src string) *yaml.Node {
 	t.Helper()
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {

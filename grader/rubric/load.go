@@ -1,0 +1,164 @@
+package rubric
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// This file decodes a rubric from YAML, strictly, through yaml.Node so that every problem
+// has a position: unknown and duplicate keys, values of the wrong type, out-of-range values,
+// points that do not add up and fields that do not apply to a check's kind (decode.go, with
+// node.go and scalar.go). Checking the rubric against the reference catalog (function names,
+// arguments, generators) is in validate.go. Every problem is collected; the caller gets them
+// all at once.
+
+// Load reads, decodes and validates the rubric at path (see Parse).
+func Load(path string) (*Rubric, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes and validates a rubric; name is the file name its messages give.
+//
+// Decoding is strict: an unknown key, a duplicate key, a value of the wrong type, a field
+// that does not apply to a check's kind, a function, argument or misconception the
+// reference does not know, or arguments the reference rejects is an error. All problems
+// are returned together as an ErrorList (which matches ErrInvalid), sorted by position.
+//
+// The returned rubric has its defaults filled in: every check has a Name ("value #2" when
+// none is given: the kind and the check's 1-based position in its task), a Visibility, a
+// Scoring, a Mode (trajectory checks), and a Generate with its Count (5 unless given; an
+// explicit 0 is refused, as the reference reads 0 as its own default) wherever the check
+// generates inputs; trajectory and classification checks always have a Generate. File,
+// Task.Line and Check.Line are set.
+func Parse(name string, data []byte) (*Rubric, error) {
+	d := &decoder{file: name}
+	root := d.document(data)
+	if root == nil {
+		d.errs.Sort()
+		return nil, d.errs
+	}
+	r, src := d.rubric(root)
+	d.checkCatalog(r, src)
+	if len(d.errs) > 0 {
+		d.errs.Sort()
+		// A mapping merged into several places (<<: *x) reports its problems once.
+		return nil, slices.Compact(d.errs)
+	}
+	return r, nil
+}
+
+// The keys of each mapping, in the order Marshal writes them.
+var (
+	topKeys   = []string{"optgrade", "assignment", "title", "points", "deadline", "late", "tolerance", "tasks"}
+	lateKeys  = []string{"grace", "per_day", "cap"}
+	tolKeys   = []string{"atol", "rtol"}
+	taskKeys  = []string{"id", "title", "function", "points", "tolerance", "misconceptions", "checks"}
+	checkKeys = []string{"name", "kind", "points", "visibility", "scoring", "tolerance", "cases", "generate", "mode", "steps", "start", "with_w"}
+	caseKeys  = []string{"args", "note"}
+	genKeys   = []string{"seed", "count", "dim"}
+)
+
+var (
+	visibilities = []Visibility{Visible, Hidden, AfterDueDate}
+	scorings     = []Scoring{AllOrNothing, Proportional}
+	modes        = []Mode{TeacherForced, FreeRunning}
+	idPattern    = regexp.MustCompile(`^[a-z0-9_-]+$`)
+	yamlErrLine  = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+)
+
+const (
+	maxSteps     = 10000
+	defaultCount = 5
+)
+
+// decoder collects the problems of one rubric file.
+type decoder struct {
+	file string
+	errs ErrorList
+}
+
+// errorf records a problem at n (nil: the whole file). prefix says where in the rubric
+// (`task "adam", check "random": generate.count`) and may be empty.
+func (d *decoder) errorf(n *yaml.Node, prefix, format string, a ...any) {
+	msg := fmt.Sprintf(format, a...)
+	if prefix != "" {
+		msg = prefix + ": " + msg
+	}
+	e := Error{File: d.file, Msg: msg}
+	if n != nil {
+		e.Line, e.Col = n.Line, n.Column
+	}
+	d.errs = append(d.errs, e)
+}
+
+// joinCtx joins the context (`task "adam"`) and the key path (`tolerance.atol`) of a
+// message.
+func joinCtx(ctx, path string) string {
+	switch {
+	case ctx == "":
+		return path
+	case path == "":
+		return ctx
+	}
+	return ctx + ": " + path
+}
+
+// keyPath appends key to a dotted key path.
+func keyPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// document parses data and returns its root node, or nil after recording why not.
+func (d *decoder) document(data []byte) *yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			d.errorf(nil, "", "empty file: a rubric starts with \"optgrade: %d\"", Version)
+			return nil
+		}
+		d.yamlError(err)
+		return nil
+	}
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case err == nil:
+		d.errorf(&extra, "", "a second YAML document (after ---): a rubric file holds one")
+		return nil
+	case !errors.Is(err, io.EOF):
+		d.yamlError(err)
+		return nil
+	}
+	if len(doc.Content) == 0 {
+		d.errorf(nil, "", "empty file: a rubric starts with \"optgrade: %d\"", Version)
+		return nil
+	}
+	return doc.Content[0]
+}
+
+// yamlError records a YAML syntax error at the line yaml.v3 names.
+func (d *decoder) yamlError(err error) {
+	msg := err.Error()
+	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		d.errs = append(d.errs, Error{File: d.file, Line: line, Msg: "YAML syntax: " + m[2]})
+		return
+	}
+	d.errs = append(d.errs, Error{File: d.file, Msg: "YAML syntax: " + strings.TrimPrefix(msg, "yaml: ")})
+}
