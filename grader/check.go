@@ -38,11 +38,12 @@ func lookupKind(k rubric.Kind) (*checkKind, bool) {
 // checkPlan is a check with its reference side computed: the calls to make and the values
 // wanted. It is built once per rubric and shared, read-only, by every submission.
 type checkPlan struct {
-	task  *rubric.Task
-	check *rubric.Check
-	kind  *checkKind
-	fn    reference.Func
-	tol   Tol
+	task    *rubric.Task
+	check   *rubric.Check
+	checkNo int // the check's number in its task, from 1, hidden checks counted
+	kind    *checkKind
+	fn      reference.Func
+	tol     Tol
 
 	calls  []Call
 	wants  []any
@@ -87,6 +88,10 @@ type outcome struct {
 	valid bool
 	// skipped is set on the steps of a free-running trajectory after its first failure.
 	skipped bool
+	// want and tol are what the reply was judged against; mis where it first differs.
+	want any
+	tol  Tol
+	mis  Mismatch
 }
 
 // variantResult evaluates a misconception on an outcome's call.
@@ -114,6 +119,7 @@ func (p *checkPlan) variantResult(o *outcome, v reference.Variant) (any, error) 
 // replyOutcome fills an outcome's verdict from a reply compared with want.
 func (p *checkPlan) judge(o *outcome, want any, tol Tol) {
 	r := o.reply
+	o.want, o.tol = want, tol
 	switch {
 	case r.Fault != nil:
 		o.msg = fmt.Sprintf("%s: %v", p.callString(o.call), r.Fault)
@@ -126,6 +132,7 @@ func (p *checkPlan) judge(o *outcome, want any, tol Tol) {
 		m, ok := Compare(r.Result, want, tol)
 		o.pass = ok
 		if !ok {
+			o.mis = m
 			o.msg = fmt.Sprintf("%s: %s (%s)", p.callString(o.call), m, tol)
 		}
 	}
@@ -156,7 +163,41 @@ func runCheck(ctx context.Context, p *checkPlan, conn Conn) (res CheckResult, fa
 			faulted = true
 		}
 	}
-	return p.score(res, outs), faulted
+	res = p.score(res, outs)
+	res.Runs = p.runs(outs)
+	return res, faulted
+}
+
+// caseID names case k (from 0) of the check for replay: "adam-step/2/3".
+func (p *checkPlan) caseID(k int) string {
+	return fmt.Sprintf("%s/%d/%d", p.task.ID, p.checkNo, k+1)
+}
+
+// caseResult keeps failing case k whole.
+func (p *checkPlan) caseResult(k int, o *outcome) CaseResult {
+	c := CaseResult{
+		ID: p.caseID(k), Label: o.label, Fn: o.call.Fn, Args: JSONValue(o.call.Args),
+		Atol: o.tol.Atol, Rtol: o.tol.Rtol, Message: o.label + ": " + o.msg,
+	}
+	if o.want != nil {
+		c.Expected = JSONValue(o.want)
+	}
+	switch r := o.reply; {
+	case r.Fault != nil:
+		c.Fault = r.Fault.Error()
+	case r.Err != "":
+		c.Error = r.Err
+	default:
+		c.Result = JSONValue(r.Result)
+		c.Path, c.Why = o.mis.Path, o.mis.Why
+		if !o.mis.gotMissing {
+			c.Got = JSONValue(o.mis.gotV)
+		}
+		if o.mis.wantV != nil {
+			c.Want = JSONValue(o.mis.wantV)
+		}
+	}
+	return c
 }
 
 // score turns outcomes into a status, points, a message and a misconception.
@@ -169,6 +210,11 @@ func (p *checkPlan) score(res CheckResult, outs []outcome) CheckResult {
 		if o.pass {
 			res.Passed++
 			continue
+		}
+		if o.skipped {
+			res.NotRun++
+		} else {
+			res.Failures = append(res.Failures, p.caseResult(i, o))
 		}
 		failed = append(failed, o)
 		if o.reply.NotImplemented() {

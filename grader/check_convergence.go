@@ -48,6 +48,7 @@ func runConvergence(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 			p.judge(o, p.wants[i], p.tol) // for the message and status
 			continue
 		}
+		o.want, o.tol = p.wants[i], p.tol
 		want := p.wants[i].(map[string]any)
 		wantW := want["w"].([][]float64)
 		steps := len(wantW) - 1
@@ -58,13 +59,15 @@ func runConvergence(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 		}
 		if !ok || len(ws) != steps+1 {
 			o.valid = true
-			o.msg = fmt.Sprintf("%s: want {w: %d weight vectors w₀ … w_%d, loss: %d values}, got %s", p.callString(o.call), steps+1, steps, steps+1, describe(o.reply.Result))
+			o.mis = Mismatch{Path: "w", Why: fmt.Sprintf("want {w: %d weight vectors w₀ … w_%d, loss: %d values}, got %s", steps+1, steps, steps+1, describe(o.reply.Result)), gotV: o.reply.Result, wantV: p.wants[i]}
+			o.msg = fmt.Sprintf("%s: %s", p.callString(o.call), o.mis.Why)
 			continue
 		}
 		o.valid = true
 		final, ok := toVector(ws[steps])
 		if !ok || len(final) != len(wantW[steps]) {
-			o.msg = fmt.Sprintf("%s: w[%d] is %s, want a vector of %d", p.callString(o.call), steps, describe(ws[steps]), len(wantW[steps]))
+			o.mis = Mismatch{Path: fmt.Sprintf("w[%d]", steps), Why: fmt.Sprintf("%s, want a vector of %d", describe(ws[steps]), len(wantW[steps])), gotV: ws[steps], wantV: wantW[steps]}
+			o.msg = fmt.Sprintf("%s: w[%d] is %s", p.callString(o.call), steps, o.mis.Why)
 			continue
 		}
 		loss := p.problems[i].Func(final)
@@ -72,6 +75,8 @@ func runConvergence(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 		closeness := trajectoryCloseness(ws, wantW, p.matchTol())
 		gap := loss - opt
 		if math.IsNaN(loss) || gap > p.tol.Atol+p.tol.Rtol*math.Abs(opt) {
+			// The path is the final weights; got and want are the loss there and the optimum.
+			o.mis = Mismatch{Path: fmt.Sprintf("w[%d]", steps), Why: "the loss at your final weights is not within tolerance of the optimum", gotV: loss, wantV: opt}
 			o.msg = fmt.Sprintf("%s: after %d steps the loss at your final weights is %s, the optimum is %s (gap %s > %s)%s",
 				p.callString(o.call), steps, fmtNum(loss), fmtNum(opt), fmtNum(gap), p.tol, closeness)
 			continue

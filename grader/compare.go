@@ -42,6 +42,9 @@ type Mismatch struct {
 	// Why is set when the difference is not a number out of tolerance:
 	// "wrong shape: 3 elements, want 4", "null where a number is wanted", …
 	Why string
+
+	gotV, wantV any // the values at Path, as compared (gotV nil when missing)
+	gotMissing  bool
 }
 
 func (m Mismatch) String() string {
@@ -66,30 +69,30 @@ func compareAt(path string, got, want any, tol Tol) (Mismatch, bool) {
 	case float64:
 		g, ok := asNumber(got)
 		if !ok {
-			return Mismatch{Path: path, Why: fmt.Sprintf("%s where a number is wanted (want %s)", describe(got), fmtNum(w))}, false
+			return Mismatch{Path: path, Why: fmt.Sprintf("%s where a number is wanted (want %s)", describe(got), fmtNum(w)), gotV: got, wantV: want}, false
 		}
 		if !tol.Close(g, w) {
-			return Mismatch{Path: path, Got: fmtNum(g), Want: fmtNum(w)}, false
+			return Mismatch{Path: path, Got: fmtNum(g), Want: fmtNum(w), gotV: g, wantV: w}, false
 		}
 		return Mismatch{}, true
 	case string:
 		g, ok := got.(string)
 		if !ok {
-			return Mismatch{Path: path, Why: fmt.Sprintf("%s where the label %q is wanted", describe(got), w)}, false
+			return Mismatch{Path: path, Why: fmt.Sprintf("%s where the label %q is wanted", describe(got), w), gotV: got, wantV: want}, false
 		}
 		if g != w {
-			return Mismatch{Path: path, Got: strconv.Quote(g), Want: strconv.Quote(w)}, false
+			return Mismatch{Path: path, Got: strconv.Quote(g), Want: strconv.Quote(w), gotV: g, wantV: w}, false
 		}
 		return Mismatch{}, true
 	case map[string]any:
 		g, ok := got.(map[string]any)
 		if !ok {
-			return Mismatch{Path: path, Why: fmt.Sprintf("%s where an object with keys %s is wanted", describe(got), strings.Join(sortedKeys(w), ", "))}, false
+			return Mismatch{Path: path, Why: fmt.Sprintf("%s where an object with keys %s is wanted", describe(got), strings.Join(sortedKeys(w), ", ")), gotV: got, wantV: want}, false
 		}
 		for _, k := range sortedKeys(w) {
 			gv, present := g[k]
 			if !present {
-				return Mismatch{Path: joinPath(path, k), Why: "missing from the result object"}, false
+				return Mismatch{Path: joinPath(path, k), Why: "missing from the result object", wantV: w[k], gotMissing: true}, false
 			}
 			if m, ok := compareAt(joinPath(path, k), gv, w[k], tol); !ok {
 				return m, false
@@ -99,14 +102,14 @@ func compareAt(path string, got, want any, tol Tol) (Mismatch, bool) {
 	}
 	wl, ok := asList(want)
 	if !ok {
-		return Mismatch{Path: path, Why: fmt.Sprintf("cannot compare with a reference value of type %T", want)}, false
+		return Mismatch{Path: path, Why: fmt.Sprintf("cannot compare with a reference value of type %T", want), gotV: got}, false
 	}
 	gl, ok := asList(got)
 	if !ok {
-		return Mismatch{Path: path, Why: fmt.Sprintf("%s where an array of %d is wanted", describe(got), len(wl))}, false
+		return Mismatch{Path: path, Why: fmt.Sprintf("%s where an array of %d is wanted", describe(got), len(wl)), gotV: got, wantV: want}, false
 	}
 	if len(gl) != len(wl) {
-		return Mismatch{Path: path, Why: fmt.Sprintf("wrong shape: %d elements, want %d", len(gl), len(wl))}, false
+		return Mismatch{Path: path, Why: fmt.Sprintf("wrong shape: %d elements, want %d", len(gl), len(wl)), gotV: got, wantV: want}, false
 	}
 	for i := range wl {
 		if m, ok := compareAt(fmt.Sprintf("%s[%d]", path, i), gl[i], wl[i], tol); !ok {

@@ -67,6 +67,15 @@ type CheckResult struct {
 	Message string `json:"message"`
 	// Details lists further failing cases (capped), one line each.
 	Details []string `json:"details,omitempty"`
+	// Failures holds every failing case whole (Message and Details are their one-line
+	// summaries): nothing is cut, so a report can show one in full or replay it.
+	Failures []CaseResult `json:"failures,omitempty"`
+	// NotRun counts the cases not run because an earlier one failed (the steps of a
+	// free-running trajectory after its first bad step).
+	NotRun int `json:"not_run,omitempty"`
+	// Runs are the trajectories of both sides, for a trajectory check (one run: its steps)
+	// and for every case of a check of train (one run per case), passing or not.
+	Runs []Run `json:"runs,omitempty"`
 	// Misconception is the name of the wrong variant the submission matches, and Hint its
 	// plain sentence for the student.
 	Misconception string `json:"misconception"`

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -112,7 +113,20 @@ func withFailures() *grader.Result {
 					{
 						Name: "free-running", Kind: "trajectory", Visibility: "visible", Status: grader.Fail,
 						Score: 0, MaxScore: 15, Cases: 50, Passed: 0,
-						Message:       "step 1: w[0] = 0.9990000, want 0.9900000 (rtol 1e-6)",
+						Message: "step 1: w[0] = 0.9990000, want 0.9900000 (rtol 1e-6)",
+						Failures: []grader.CaseResult{{
+							ID: "adam/1/1", Label: "step 1", Fn: "adam_step",
+							Args: grader.Value(`{"beta1":0.9,"beta2":0.999,"eps":1e-8,"g":[1,1],"lr":0.01,"m":[0,0],"t":1,"v":[0,0],"w":[1,1]}`),
+							Path: "w[0]", Got: grader.Value(`0.999`), Want: grader.Value(`0.99`), Atol: 0, Rtol: 1e-6,
+							Result:   grader.Value(`{"m":[0.1,0.1],"v":[0.001,0.001],"w":[0.999,0.999]}`),
+							Expected: grader.Value(`{"m":[0.1,0.1],"v":[0.001,0.001],"w":[0.99,0.99]}`),
+							Message:  "step 1: w[0] = 0.9990000, want 0.9900000 (rtol 1e-6)",
+						}},
+						NotRun: 49,
+						Runs: []grader.Run{{Case: "adam/1/1", Label: "free-running", Leaves: 1, Series: []grader.Series{
+							{Name: "w", Student: []grader.Vec{{1, 1}, {0.999, 0.999}}, Reference: []grader.Vec{{1, 1}, {0.99, 0.99}, {0.98, 0.98}}},
+							{Name: "m", Student: []grader.Vec{{0, 0}, {0.1, 0.1}}, Reference: []grader.Vec{{0, 0}, {0.1, 0.1}, {math.Inf(-1), math.Inf(1)}}},
+						}}},
 						Misconception: "adam_no_bias_correction",
 						Hint:          "Your update matches Adam without bias correction: divide m and v by (1 − βᵗ).",
 					},
