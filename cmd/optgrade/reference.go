@@ -42,6 +42,7 @@ prints 0.2652949955741215. Non-finite results print as NaN, Infinity, -Infinity 
 				},
 				Action: referenceCall,
 			},
+			plotCommand(),
 		},
 	}
 }
