@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/optgrade/optgrade/grader"
+	"github.com/optgrade/optgrade/grader/batch"
 )
 
 // Exit codes.
@@ -19,11 +20,17 @@ const (
 	exitPass     = 0
 	exitFail     = 1
 	exitUsage    = 2
-	exitInternal = 3
+	exitInternal = 3 // could not grade (a submission, or an internal error)
+	// exitInterrupted: an interrupted batch (SIGINT, SIGTERM) keeps what it wrote; the same
+	// command resumes it.
+	exitInterrupted = 4
 )
 
 // errChecksFailed ends a command whose report is already written: some check failed.
 var errChecksFailed = errors.New("some checks failed")
+
+// errNotGraded ends a batch whose reports are written: some submission could not be graded.
+var errNotGraded = errors.New("some submissions could not be graded at all (see gradebook.csv's error column)")
 
 // usageError is a mistake on the command line.
 type usageError struct{ msg string }
@@ -51,6 +58,12 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitPass
 	case errors.Is(err, errChecksFailed):
 		return exitFail
+	case errors.Is(err, batch.ErrInterrupted):
+		fmt.Fprintln(stderr, "optgrade:", err)
+		return exitInterrupted
+	case errors.Is(err, batch.ErrIdentity), errors.Is(err, batch.ErrRoster):
+		fmt.Fprintln(stderr, "optgrade:", err)
+		return exitUsage
 	case errors.Is(err, grader.ErrRubric):
 		fmt.Fprintln(stderr, err)
 		return exitUsage

@@ -1,8 +1,10 @@
 package main
 
 import (
-	"os"
+	"fmt"
+	"io"
 	"runtime"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -17,17 +19,23 @@ func gradeCommand() *cli.Command {
 		Name:      "grade",
 		Usage:     "run every check (hidden ones too) on many submissions (for TAs)",
 		ArgsUsage: "DIR...",
-		Description: `Each DIR is a submission folder, or a folder whose subfolders are submissions.
-Writes OUT/<student>/result.json and OUT/<student>/feedback.md as each submission
-finishes, then OUT/gradebook.csv, OUT/brightspace.csv and OUT/summary.txt. A batch
-that is interrupted resumes where it stopped: a student whose result.json exists is
-not graded again (unless --regrade). Exit code 0 when every submission passed every
-check, 1 when some did not, 2 for a usage or rubric error.`,
+		Description: `Each DIR is a submission folder, or a folder searched at any depth for submission
+folders (files and folders that hold no submission are listed as skipped). Writes
+OUT/<student>/result.json and feedback.md as each submission finishes, then rebuilds
+OUT/gradebook.csv, brightspace.csv, canvas.csv and summary.txt from every result in OUT.
+A resumed batch grades again exactly the submissions whose content, time, rubric or
+grader changed. Exit code 0 when every submission passed every check, 1 when some did
+not, 2 for a usage, rubric or student-id error, 3 when some submission could not be
+graded at all, 4 when interrupted (run the same command again to resume).`,
 		Flags: append(runFlags(),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "the output `DIR` (required)"},
 			&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "submissions graded at once"},
-			&cli.BoolFlag{Name: "regrade", Usage: "grade every submission again, even those with a result.json"},
-			&cli.StringFlag{Name: "brightspace-column", Value: "Assignment 1", Usage: "the grade item name in brightspace.csv"},
+			&cli.BoolFlag{Name: "regrade", Usage: "grade the selected submissions again, even those whose result is up to date"},
+			&cli.StringSliceFlag{Name: "only", Usage: "grade only these students (`ID`s or roster usernames; repeat or separate by commas); every other result in OUT stays"},
+			&cli.StringFlag{Name: "roster", Usage: "the course roster `CSV` (id, username, name[, section]): every student gets a row, unknown ids are errors"},
+			&cli.StringFlag{Name: "column", Aliases: []string{"brightspace-column"}, Value: "Assignment 1", Usage: "the grade item name in brightspace.csv and canvas.csv"},
+			&cli.StringFlag{Name: "brightspace-key", Value: "OrgDefinedId", Usage: "key brightspace.csv by OrgDefinedId or Username (needs --roster)"},
+			&cli.BoolFlag{Name: "canvas-id", Usage: "the student ids are Canvas user ids (as from a Canvas zip): write them to canvas.csv's ID column, not SIS User ID"},
 		),
 		Action: gradeAction,
 	}
@@ -51,6 +59,21 @@ func gradeAction(c *cli.Context) error {
 	if c.Int("parallel") < 1 {
 		return usagef("--parallel must be at least 1")
 	}
+	books := batch.BookOptions{Column: c.String("column"), CanvasID: c.Bool("canvas-id")}
+	switch strings.ToLower(c.String("brightspace-key")) {
+	case "orgdefinedid":
+	case "username":
+		books.BrightspaceUsername = true
+	default:
+		return usagef("--brightspace-key must be OrgDefinedId or Username, got %q", c.String("brightspace-key"))
+	}
+	var roster *batch.Roster
+	if path := c.String("roster"); path != "" {
+		if roster, err = batch.ReadRoster(path); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	books.Roster = roster
 	rubric, err := loadRubric(c, "")
 	if err != nil {
 		return err
@@ -59,35 +82,92 @@ func gradeAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	dirs, err := batch.Discover(c.Args().Slice(), s.isSubmission)
+	if books.RubricDigest, err = batch.FileDigest(c.String("rubric")); err != nil {
+		return err
+	}
+	found, err := batch.Discover(c.Args().Slice(), s.isSubmission, out)
+	for _, sk := range found.Skipped {
+		fmt.Fprintf(c.App.ErrWriter, "skipped %s\n", sk)
+	}
 	if err != nil {
 		return usagef("%v", err)
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
-	res, err := batch.Run(c.Context, dirs, batch.Config{
-		Grader:   g,
-		Out:      out,
-		Parallel: c.Int("parallel"),
-		Regrade:  c.Bool("regrade"),
-		Load:     s.loadForBatch,
-		Explain:  func(r *grader.Result) { explainStartError(r, s.python) },
-		Progress: c.App.ErrWriter,
+	res, err := batch.Run(c.Context, found.Dirs, batch.Config{
+		Grader:       g,
+		Out:          out,
+		RubricDigest: books.RubricDigest,
+		Settings:     s.fingerprint(),
+		Parallel:     c.Int("parallel"),
+		Regrade:      c.Bool("regrade"),
+		Only:         splitList(c.StringSlice("only")),
+		Roster:       roster,
+		Load:         s.loadForBatch,
+		Explain:      func(r *grader.Result) { explainStartError(r, s.python) },
+		Progress:     batch.NewProgress(c.App.ErrWriter, isTerminal(c.App.ErrWriter)),
 	})
 	if err != nil {
 		return err
 	}
-	if err := batch.WriteBooks(out, res.Results, c.String("brightspace-column")); err != nil {
+	book, err := batch.WriteBooks(out, books)
+	if err != nil {
 		return err
 	}
-	report.WriteSummary(c.App.Writer, report.Summary(res.Results))
-	for _, r := range res.Results {
-		if !r.Passed() {
-			return errChecksFailed
+	warnBook(c.App.ErrWriter, res, book)
+	report.WriteSummary(c.App.Writer, report.Summary(book.Results))
+	return batchExit(res.Results)
+}
+
+// warnBook tells the TA what makes the gradebook less than certain.
+func warnBook(w io.Writer, res *batch.Outcome, book *batch.Book) {
+	if n := len(res.IDFromFolder); n > 0 {
+		fmt.Fprintf(w, "note: %d submission(s) name no student in optgrade.yaml; graded under the folder name: %s\n", n, strings.Join(res.IDFromFolder, ", "))
+	}
+	if n := len(book.Missing); n > 0 {
+		var ids []string
+		for _, s := range book.Missing {
+			ids = append(ids, s.ID)
 		}
+		fmt.Fprintf(w, "missing: %d roster student(s) without a submission (blank in the LMS files): %s\n", n, strings.Join(ids, ", "))
+	}
+	if n := len(book.NotOnRoster); n > 0 {
+		fmt.Fprintf(w, "warning: %d result(s) in the output folder are of students not on the roster: %s\n", n, strings.Join(book.NotOnRoster, ", "))
+	}
+	if n := len(book.Stale); n > 0 {
+		fmt.Fprintf(w, "warning: %d result(s) in the output folder were graded with another rubric; run the batch without --only to regrade them: %s\n", n, strings.Join(book.Stale, ", "))
+	}
+	if late := batch.LateFromFileTimes(book.Results); len(late) > 0 {
+		fmt.Fprintf(w, "WARNING: %d late penalt(ies) come from file modification times, which copying or unzipping changes: %s\n"+
+			"         give the real submission times (optgrade ingest records them; or submitted_at: in optgrade.yaml, or --submitted-at) or check these by hand.\n",
+			len(late), strings.Join(late, ", "))
+	}
+}
+
+// batchExit is the exit status of a batch: could not grade (3) over some check failed (1).
+func batchExit(results []*grader.Result) error {
+	failed := false
+	for _, r := range results {
+		if r.Error != "" {
+			return errNotGraded
+		}
+		failed = failed || !r.Passed()
+	}
+	if failed {
+		return errChecksFailed
 	}
 	return nil
+}
+
+// splitList splits repeated, comma-separated flag values.
+func splitList(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 // loadForBatch loads a submission folder for a batch: the late penalty may come from the
@@ -97,7 +177,11 @@ func (s runSettings) loadForBatch(dir string) (*batch.Submission, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &batch.Submission{Student: sub.Student, Runner: s.runner(sub), Submitted: s.submitted(sub, true)}, nil
+	student := sub.Student
+	if !sub.Named {
+		student = ""
+	}
+	return &batch.Submission{Student: student, Runner: s.runner(sub), Submitted: s.submitted(sub, true)}, nil
 }
 
 // isSubmission reports whether dir is a submission folder: one that a row of the table of
@@ -105,4 +189,9 @@ func (s runSettings) loadForBatch(dir string) (*batch.Submission, error) {
 func (s runSettings) isSubmission(dir string) bool {
 	_, ok := runner.Detect(dir)
 	return ok
+}
+
+// fingerprint is the settings that change results, for the batch's digests.
+func (s runSettings) fingerprint() string {
+	return fmt.Sprintf("timeout=%s python=%s sandbox=%t", s.timeout, s.python, !s.sandbox.Disable)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/optgrade/optgrade/grader"
+	"github.com/optgrade/optgrade/grader/batch"
 )
 
 var updateCLIGolden = flag.Bool("update-cli", false, "rewrite the CLI golden files in testdata/cli")
@@ -317,5 +319,46 @@ func TestMissingNumpy(t *testing.T) {
 	}
 	if !strings.Contains(out, "apt-get install python3-numpy") || !strings.Contains(out, "--python") {
 		t.Errorf("the report does not say how to get numpy:\n%s", out)
+	}
+}
+
+// TestGradeRefusesUntrustworthyIDs: two folders naming one student, or the kit's
+// placeholder, stop the batch before anything is graded (exit 2), naming the folders; a
+// file among the arguments is skipped with a word, not fatal.
+func TestGradeRefusesUntrustworthyIDs(t *testing.T) {
+	root := t.TempDir()
+	for dir, student := range map[string]string{"lab/a": "s1", "lab/b": "s1", "c": "your-student-id"} {
+		p := filepath.Join(root, dir)
+		os.MkdirAll(p, 0o755)
+		os.WriteFile(filepath.Join(p, "optgrade.yaml"), []byte("student: "+student+"\nrun: [python3, solution.py]\n"), 0o644)
+		os.WriteFile(filepath.Join(p, "solution.py"), nil, 0o644)
+	}
+	notes := filepath.Join(root, "notes.txt")
+	os.WriteFile(notes, []byte("x"), 0o644)
+	out := filepath.Join(root, "out")
+	_, errOut, code := optgrade(t, "grade", "--rubric", courseRubric, "--out", out, root, notes)
+	if code != exitUsage {
+		t.Errorf("exit %d, want 2\n%s", code, errOut)
+	}
+	for _, want := range []string{`student "s1" is named by two folders`, filepath.Join(root, "lab/a"), filepath.Join(root, "lab/b"), "your-student-id", "skipped " + notes + ": a file"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "s1")); err == nil {
+		t.Error("a student was graded")
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		code int
+	}{
+		{nil, 0}, {errChecksFailed, 1}, {usagef("x"), 2}, {batch.ErrIdentity, 2}, {errNotGraded, 3}, {batch.ErrInterrupted, 4},
+	} {
+		if got := exitCode(tc.err, io.Discard); got != tc.code {
+			t.Errorf("exitCode(%v) = %d, want %d", tc.err, got, tc.code)
+		}
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -15,9 +17,11 @@ import (
 	"github.com/optgrade/optgrade/grader"
 )
 
-// Submission is one loaded submission folder: who it belongs to, how to start it, and
-// when it was handed in.
+// Submission is one loaded submission folder: whose it is, how to start it, and when it
+// was handed in.
 type Submission struct {
+	// Student is the id the submission names (its optgrade.yaml's student:), or empty
+	// when it names none: the folder's name is then taken, and reported.
 	Student   string
 	Runner    grader.Runner
 	Submitted grader.Submitted
@@ -27,45 +31,108 @@ type Submission struct {
 type Config struct {
 	Grader *grader.Grader
 	Out    string // the store's folder
+	// RubricDigest identifies the rubric (FileDigest of its file); with the submission's
+	// content, its time, Settings and optgrade's Version it keys each stored result.
+	RubricDigest string
+	// Settings are the grading settings that change results (timeout, interpreter, …),
+	// as text: a change regrades a resumed batch.
+	Settings string
 	// Parallel is how many submissions are graded at once; 0 means one per CPU.
 	Parallel int
-	// Regrade grades every submission again, even those with a stored result.
+	// Regrade grades the selected submissions again, even those whose stored result is
+	// up to date.
 	Regrade bool
+	// Only, when not empty, selects the students (ids or roster usernames) to grade;
+	// the others keep their stored results.
+	Only []string
+	// Shard selects this machine's part of the batch.
+	Shard Shard
+	// Roster, when set, lists the course: every submission's student must be on it. It
+	// is saved in the store; nil means the store's saved roster, if any.
+	Roster *Roster
 	// Load prepares a submission folder. An error is that submission's result (every
 	// check scored 0, Error set), not the batch's.
 	Load func(dir string) (*Submission, error)
 	// Explain, when set, may add advice to a result before it is stored.
 	Explain func(*grader.Result)
-	// Progress, when set, receives one line per finished submission.
-	Progress io.Writer
+	// Files are the per-student files besides result.json and record.json; nil means
+	// feedback.md for the student (see StudentFiles).
+	Files []StudentFile
+	// Progress, when set, is told as each submission finishes.
+	Progress Progress
 }
 
 // Outcome is what a batch produced.
 type Outcome struct {
-	Results []*grader.Result // one per submission folder, in the order given
-	Kept    int              // results kept from an earlier run
+	Results []*grader.Result // the selected submissions' results, sorted by student
+	Graded  int              // results graded in this run
+	Kept    int              // results kept from an earlier run (their digest unchanged)
+	// IDFromFolder lists the submission folders that named no student: they were graded
+	// under their folder's name.
+	IDFromFolder []string
 }
 
-// entry is one submission folder of a batch: its key in the store and the loaded
-// submission, or why it could not be loaded.
+// entry is one submission folder of a batch: its student and folder in the store, and the
+// loaded submission or why it could not be loaded.
 type entry struct {
-	dir, key string
-	sub      *Submission
-	err      error
+	dir          string
+	id, key      string
+	idFromFolder bool
+	sub          *Submission
+	err          error
 }
 
-// Run grades the submission folders dirs into cfg.Out, keeping the stored results of an
-// earlier run unless cfg.Regrade. Each result is stored as soon as it is ready. When ctx is
-// cancelled Run stops taking submissions, drops the unfinished ones (graded again on
-// resume) and returns ErrInterrupted.
+// Run grades the submission folders dirs into the store cfg.Out. Before grading anything
+// it checks that the folders name their students one to one (see ErrIdentity). A stored
+// result whose digest is unchanged is kept unless cfg.Regrade; every other is graded
+// again and stored as soon as it is ready. When ctx is cancelled Run stops taking
+// submissions, drops the unfinished ones (graded again on resume) and returns
+// ErrInterrupted.
 func Run(ctx context.Context, dirs []string, cfg Config) (*Outcome, error) {
 	parallel := cfg.Parallel
 	if parallel <= 0 {
 		parallel = runtime.NumCPU()
 	}
+	entries := make([]entry, len(dirs))
+	for i, d := range dirs {
+		entries[i].dir = d
+		entries[i].sub, entries[i].err = cfg.Load(d)
+	}
+	if cfg.Roster == nil {
+		ro, err := storedRoster(cfg.Out)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Roster = ro
+	}
+	if err := identify(entries, cfg.Roster); err != nil {
+		return nil, err
+	}
+	entries, err := selectEntries(entries, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return nil, err
+	}
+	if cfg.Roster != nil {
+		if err := WriteFileAtomic(filepath.Join(cfg.Out, RosterFile), cfg.Roster.Write); err != nil {
+			return nil, err
+		}
+	}
 	store := Store{Dir: cfg.Out}
-	entries := load(dirs, cfg.Load)
-	out := &Outcome{Results: make([]*grader.Result, len(entries))}
+	if cfg.Files == nil {
+		cfg.Files, _ = StudentFiles([]string{"markdown"}, false)
+	}
+	out := &Outcome{}
+	for _, e := range entries {
+		if e.idFromFolder {
+			out.IDFromFolder = append(out.IDFromFolder, e.dir)
+		}
+	}
+	if cfg.Progress != nil {
+		cfg.Progress.Start(len(entries))
+	}
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(parallel)
@@ -81,19 +148,24 @@ func Run(ctx context.Context, dirs []string, cfg Config) (*Outcome, error) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			out.Results[i] = res
-			note := ""
+			out.Results = append(out.Results, res)
 			if kept {
 				out.Kept++
-				note = " (kept from an earlier run)"
+			} else {
+				out.Graded++
 			}
 			if cfg.Progress != nil {
-				fmt.Fprintf(cfg.Progress, "%-24s %6.2f/%g%s\n", e.key, res.Score, res.MaxScore, note)
+				cfg.Progress.Done(e.id, res, kept)
 			}
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	if cfg.Progress != nil {
+		cfg.Progress.Finish()
+	}
+	sort.Slice(out.Results, func(i, j int) bool { return out.Results[i].Student < out.Results[j].Student })
+	if err != nil {
 		return out, err
 	}
 	if ctx.Err() != nil {
@@ -102,21 +174,58 @@ func Run(ctx context.Context, dirs []string, cfg Config) (*Outcome, error) {
 	return out, nil
 }
 
-// gradeOne grades one submission, or reuses its stored result, and stores it. It returns
-// a nil result when ctx was cancelled mid-grade: nothing is stored, and a resumed batch
-// grades that submission again.
+// selectEntries keeps the entries of cfg.Only and cfg.Shard, sorted by student id.
+func selectEntries(entries []entry, cfg Config) ([]entry, error) {
+	only := map[string]bool{}
+	var unknown []string
+	for _, id := range cfg.Only {
+		if s, ok := cfg.Roster.Lookup(id); ok {
+			id = s.ID
+		}
+		found := slices.ContainsFunc(entries, func(e entry) bool { return e.id == id })
+		if !found {
+			unknown = append(unknown, fmt.Sprintf("%q", id))
+		}
+		only[id] = true
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("%w: --only: no submission for %s", ErrIdentity, strings.Join(unknown, ", "))
+	}
+	var kept []entry
+	for _, e := range entries {
+		if (len(only) == 0 || only[e.id]) && cfg.Shard.Has(e.id) {
+			kept = append(kept, e)
+		}
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].id < kept[j].id })
+	return kept, nil
+}
+
+// gradeOne grades one submission, or keeps its stored result when its digest is
+// unchanged, and stores it. It returns a nil result when ctx was cancelled mid-grade:
+// nothing is stored, and a resumed batch grades that submission again.
 func gradeOne(ctx context.Context, cfg Config, store Store, e *entry) (*grader.Result, bool, error) {
 	g := cfg.Grader
-	if !cfg.Regrade {
-		if res, ok := store.Load(e.key, g.Rubric().Assignment); ok {
+	rec := Record{Student: e.id, Folder: e.dir, RubricDigest: cfg.RubricDigest, Optgrade: Version(), IDFromFolder: e.idFromFolder}
+	loadErr := e.err
+	if loadErr == nil {
+		content, err := folderDigest(e.dir)
+		if err != nil {
+			loadErr = err
+		} else {
+			rec.Digest = resultDigest(content, cfg.RubricDigest, cfg.Settings, e.sub.Submitted.At, e.sub.Submitted.Source)
+		}
+	}
+	if !cfg.Regrade && rec.Digest != "" {
+		if res, old, ok := store.Load(e.key); ok && old.Digest == rec.Digest && old.Student == e.id {
 			return res, true, nil
 		}
 	}
 	var res *grader.Result
-	if e.err != nil {
-		res = g.Grade(ctx, failingRunner{e.err}, e.key, e.dir, grader.Submitted{Source: "none"})
+	if loadErr != nil {
+		res = g.Grade(ctx, failingRunner{loadErr}, e.id, e.dir, grader.Submitted{Source: "none"})
 	} else {
-		res = g.Grade(ctx, e.sub.Runner, e.sub.Student, e.dir, e.sub.Submitted)
+		res = g.Grade(ctx, e.sub.Runner, e.id, e.dir, e.sub.Submitted)
 		if cfg.Explain != nil {
 			cfg.Explain(res)
 		}
@@ -124,7 +233,11 @@ func gradeOne(ctx context.Context, cfg Config, store Store, e *entry) (*grader.R
 	if ctx.Err() != nil {
 		return nil, false, nil
 	}
-	if err := store.Save(e.key, res); err != nil {
+	outputs := make([]Output, len(cfg.Files))
+	for i, f := range cfg.Files {
+		outputs[i] = Output{Name: f.Name, Write: func(w io.Writer) error { return f.Write(w, res) }}
+	}
+	if err := store.Save(e.key, rec, res, outputs); err != nil {
 		return res, false, fmt.Errorf("store the result of %s: %w", e.dir, err)
 	}
 	return res, false, nil
@@ -134,35 +247,3 @@ func gradeOne(ctx context.Context, cfg Config, store Store, e *entry) (*grader.R
 type failingRunner struct{ err error }
 
 func (f failingRunner) Start(context.Context) (grader.Conn, error) { return nil, f.err }
-
-var unsafeKey = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-// load loads every folder and names its folder in the store after its student, made safe
-// for a file name and unique (a second "alice" becomes "alice-2", in folder order).
-func load(dirs []string, loadFn func(string) (*Submission, error)) []entry {
-	entries := make([]entry, len(dirs))
-	order := make([]int, len(dirs))
-	for i, d := range dirs {
-		order[i] = i
-		entries[i].dir = d
-		entries[i].sub, entries[i].err = loadFn(d)
-	}
-	sort.SliceStable(order, func(a, b int) bool { return dirs[order[a]] < dirs[order[b]] })
-	seen := map[string]int{}
-	for _, i := range order {
-		name := filepath.Base(filepath.Clean(dirs[i]))
-		if e := entries[i]; e.err == nil && e.sub.Student != "" {
-			name = e.sub.Student
-		}
-		key := unsafeKey.ReplaceAllString(name, "_")
-		if key == "" || key == "." || key == ".." {
-			key = "student"
-		}
-		seen[key]++
-		if n := seen[key]; n > 1 {
-			key = fmt.Sprintf("%s-%d", key, n)
-		}
-		entries[i].key = key
-	}
-	return entries
-}

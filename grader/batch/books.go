@@ -1,29 +1,152 @@
 package batch
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/report"
 )
 
-// WriteBooks writes the batch files at the top of the store: gradebook.csv, brightspace.csv
-// (grade item column) and summary.txt.
-func WriteBooks(out string, results []*grader.Result, column string) error {
+// NoSubmission is the Error of a roster student's row when the store holds no result.
+const NoSubmission = "no submission"
+
+// BookOptions say how WriteBooks writes the gradebooks.
+type BookOptions struct {
+	// Roster lists the course; nil means the roster saved in the store, if any.
+	Roster *Roster
+	// Column is the grade item (Brightspace) and assignment column (Canvas) name.
+	Column string
+	// BrightspaceUsername keys brightspace.csv by Username instead of OrgDefinedId.
+	BrightspaceUsername bool
+	// CanvasID writes the student id to Canvas's ID column instead of SIS User ID.
+	CanvasID bool
+	// RubricDigest, when set, is the rubric of this run: stored results graded under
+	// another are reported as stale.
+	RubricDigest string
+}
+
+// Book is what the gradebooks were built from.
+type Book struct {
+	// Results has one row per student: every whole result in the store, and a row
+	// (Error NoSubmission, scored 0) for each roster student without one, sorted by id.
+	Results []*grader.Result
+	Records map[string]Record // by student id, for the stored results
+	// Missing lists the roster students without a submission.
+	Missing []report.Student
+	// NotOnRoster lists the stored students the roster does not know.
+	NotOnRoster []string
+	// Stale lists the stored students graded under another rubric than RubricDigest.
+	Stale []string
+
+	roster *Roster
+}
+
+// Gradebook files at the top of the store.
+const (
+	GradebookFile   = "gradebook.csv"
+	BrightspaceFile = "brightspace.csv"
+	CanvasFile      = "canvas.csv"
+	SummaryTextFile = "summary.txt"
+)
+
+// ReadBook reads every whole result in the store out and adds the roster's students
+// without one.
+func ReadBook(out string, o BookOptions) (*Book, error) {
+	stored, err := Store{Dir: out}.All()
+	if err != nil {
+		return nil, err
+	}
+	roster := o.Roster
+	if roster == nil {
+		if roster, err = storedRoster(out); err != nil {
+			return nil, err
+		}
+	}
+	b := &Book{Records: map[string]Record{}, roster: roster}
+	var template *grader.Result
+	for _, s := range stored {
+		b.Results = append(b.Results, s.Result)
+		b.Records[s.Record.Student] = s.Record
+		if template == nil {
+			template = s.Result
+		}
+		if roster != nil {
+			if _, ok := roster.Lookup(s.Record.Student); !ok {
+				b.NotOnRoster = append(b.NotOnRoster, s.Record.Student)
+			}
+		}
+		if o.RubricDigest != "" && s.Record.RubricDigest != o.RubricDigest {
+			b.Stale = append(b.Stale, s.Record.Student)
+		}
+	}
+	if roster != nil {
+		for _, st := range roster.Students {
+			if _, ok := b.Records[st.ID]; ok {
+				continue
+			}
+			b.Missing = append(b.Missing, st)
+			r := &grader.Result{Version: grader.ResultVersion, Student: st.ID, Error: NoSubmission, SubmittedAtSource: "none"}
+			if template != nil {
+				r.Assignment, r.Title, r.MaxScore = template.Assignment, template.Title, template.MaxScore
+			}
+			b.Results = append(b.Results, r)
+		}
+	}
+	sort.SliceStable(b.Results, func(i, j int) bool { return b.Results[i].Student < b.Results[j].Student })
+	return b, nil
+}
+
+// storedRoster is the roster saved in the store, or nil.
+func storedRoster(out string) (*Roster, error) {
+	ro, err := ReadRoster(filepath.Join(out, RosterFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return ro, err
+}
+
+// students maps the roster's ids to its students (empty without a roster).
+func (b *Book) students() map[string]report.Student {
+	m := map[string]report.Student{}
+	if b.roster != nil {
+		for _, s := range b.roster.Students {
+			m[s.ID] = s
+		}
+	}
+	return m
+}
+
+// WriteBooks rebuilds the gradebooks at the top of the store from every result in it
+// (not only this run's: a one-student regrade keeps every other row): gradebook.csv,
+// brightspace.csv, canvas.csv and summary.txt.
+func WriteBooks(out string, o BookOptions) (*Book, error) {
+	b, err := ReadBook(out, o)
+	if err != nil {
+		return nil, err
+	}
+	students := b.students()
 	files := []struct {
 		name  string
 		write func(io.Writer) error
 	}{
-		{"gradebook.csv", func(w io.Writer) error { return report.WriteGradebook(w, results) }},
-		{"brightspace.csv", func(w io.Writer) error { return report.WriteBrightspace(w, results, column) }},
-		{"summary.txt", func(w io.Writer) error { return report.WriteSummary(w, report.Summary(results)) }},
+		{GradebookFile, func(w io.Writer) error { return report.WriteGradebook(w, b.Results) }},
+		{BrightspaceFile, func(w io.Writer) error {
+			return report.WriteBrightspace(w, b.Results, report.BrightspaceOptions{Column: o.Column, Username: o.BrightspaceUsername, Students: students})
+		}},
+		{CanvasFile, func(w io.Writer) error {
+			return report.WriteCanvas(w, b.Results, report.CanvasOptions{Column: o.Column, Students: students, CanvasID: o.CanvasID})
+		}},
+		{SummaryTextFile, func(w io.Writer) error { return report.WriteSummary(w, report.Summary(b.Results)) }},
 	}
 	for _, f := range files {
 		if err := WriteFileAtomic(filepath.Join(out, f.name), f.write); err != nil {
-			return fmt.Errorf("write %s: %w", f.name, err)
+			return b, fmt.Errorf("write %s: %w", f.name, err)
 		}
 	}
-	return nil
+	return b, nil
 }

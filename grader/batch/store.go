@@ -2,11 +2,13 @@ package batch
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/report"
@@ -14,14 +16,40 @@ import (
 
 // The files of one student's folder in the store.
 const (
-	ResultFile   = "result.json" // the full grader.Result (report's json format)
+	ResultFile   = "result.json" // the full grader.Result (report's json format), for the TA
 	FeedbackFile = "feedback.md" // the feedback for the student (report's markdown format)
+	RecordFile   = "record.json" // the store's record: who, from where, and the digest
 )
 
-// Store is a batch's output folder: OUT/<key>/result.json and feedback.md per student,
-// and the gradebooks at the top. Every file is written through a temporary file that is
-// synced, renamed into place, and whose folder is synced, so a crash or an interrupt at
-// any moment leaves either the old file or the new one, never half of one.
+// maxStoredBytes bounds a file read back from the store.
+const maxStoredBytes = 64 << 20
+
+// Record is the store's note of one result: whose it is, which folder was graded, and the
+// digest of everything the result depends on (the submission's content and time, the
+// rubric, the settings, optgrade's version). It is written after every other file of the
+// student, so its presence marks the result as whole.
+type Record struct {
+	Student      string `json:"student"`
+	Folder       string `json:"folder"`
+	Digest       string `json:"digest"`
+	RubricDigest string `json:"rubric_digest"`
+	Optgrade     string `json:"optgrade"`
+	// IDFromFolder is true when the submission named no student and its folder's name
+	// was taken as the id.
+	IDFromFolder bool `json:"id_from_folder,omitempty"`
+}
+
+// Stored is one student's result in the store.
+type Stored struct {
+	Key    string // the student's folder in the store
+	Record Record
+	Result *grader.Result
+}
+
+// Store is a batch's output folder: OUT/<student>/result.json, feedback.md, record.json and
+// the other per-student formats, and the gradebooks at the top. Every file is written
+// through a temporary file that is synced, renamed into place, and whose folder is synced,
+// so a crash or an interrupt at any moment leaves either the old file or the new one.
 type Store struct {
 	Dir string
 }
@@ -29,32 +57,83 @@ type Store struct {
 // studentDir is the folder of one student's files.
 func (s Store) studentDir(key string) string { return filepath.Join(s.Dir, key) }
 
-// Save writes a student's feedback and result; result.json is written last, so its presence
-// marks the student as done.
-func (s Store) Save(key string, res *grader.Result) error {
+// Output is one per-student file: its name in the student's folder and how to write it.
+type Output struct {
+	Name  string
+	Write func(io.Writer) error
+}
+
+// Save writes a student's files, then result.json, then the record last: a student
+// without a whole record is graded again on resume.
+func (s Store) Save(key string, rec Record, res *grader.Result, outputs []Output) error {
 	dir := s.studentDir(key)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	md, _ := report.Lookup("markdown")
-	if err := WriteFileAtomic(filepath.Join(dir, FeedbackFile), func(w io.Writer) error { return md.Write(w, res, report.Options{}) }); err != nil {
+	// An old record goes first: from here until the new one is written, the student's
+	// folder is incomplete and a resumed batch grades it again.
+	if err := os.Remove(filepath.Join(dir, RecordFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
+	for _, o := range outputs {
+		if err := WriteFileAtomic(filepath.Join(dir, o.Name), o.Write); err != nil {
+			return err
+		}
+	}
 	js, _ := report.Lookup("json")
-	return WriteFileAtomic(filepath.Join(dir, ResultFile), func(w io.Writer) error { return js.Write(w, res, report.Options{}) })
+	if err := WriteFileAtomic(filepath.Join(dir, ResultFile), func(w io.Writer) error { return js.Write(w, res, report.Options{}) }); err != nil {
+		return err
+	}
+	return WriteFileAtomic(filepath.Join(dir, RecordFile), func(w io.Writer) error { return writeJSON(w, rec) })
 }
 
-// Load returns the stored result of a student when there is one for the assignment.
-func (s Store) Load(key, assignment string) (*grader.Result, bool) {
-	data, err := os.ReadFile(filepath.Join(s.studentDir(key), ResultFile))
-	if err != nil {
-		return nil, false
+// Load returns a student's stored result and record, when both are whole.
+func (s Store) Load(key string) (*grader.Result, Record, bool) {
+	var rec Record
+	if readJSON(filepath.Join(s.studentDir(key), RecordFile), &rec) != nil {
+		return nil, rec, false
 	}
 	var res grader.Result
-	if json.Unmarshal(data, &res) != nil || res.Version != grader.ResultVersion || res.Assignment != assignment {
-		return nil, false
+	if readJSON(filepath.Join(s.studentDir(key), ResultFile), &res) != nil || res.Version != grader.ResultVersion {
+		return nil, rec, false
 	}
-	return &res, true
+	return &res, rec, true
+}
+
+// All returns every whole result in the store, sorted by student.
+func (s Store) All() ([]Stored, error) {
+	entries, err := os.ReadDir(s.Dir)
+	if err != nil {
+		return nil, err
+	}
+	var all []Stored
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		if res, rec, ok := s.Load(e.Name()); ok {
+			all = append(all, Stored{Key: e.Name(), Record: rec, Result: res})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Record.Student < all[j].Record.Student })
+	return all, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// readJSON decodes a file of the store, bounded in size.
+func readJSON(path string, v any) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return json.NewDecoder(io.LimitReader(f, maxStoredBytes)).Decode(v)
 }
 
 // WriteFileAtomic writes path through a temporary file in the same folder: write fills it,
@@ -84,8 +163,8 @@ func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	return syncDir(dir)
 }
 
-// syncDir makes a rename in dir durable. Where folders cannot be opened for syncing
-// (Windows), it does nothing: the rename is then as durable as the OS makes it.
+// syncDir makes a rename in dir durable. Windows cannot sync a folder: there the rename
+// is as durable as the OS makes it.
 func syncDir(dir string) error {
 	if runtime.GOOS == "windows" {
 		return nil

@@ -108,43 +108,75 @@ func WriteGradebook(w io.Writer, results []*grader.Result) error {
 	return cw.Error()
 }
 
-// WriteBrightspace writes a Brightspace (D2L) grade-import CSV for one numeric grade item
-// named column:
+// Student is a student as the LMS knows them (a line of the course roster): the id
+// (Brightspace's OrgDefinedId, Canvas's SIS User ID), the login name, the display name
+// and the section. Results are matched to students by their Student field, the id.
+type Student struct {
+	ID, Username, Name, Section string
+}
+
+// BrightspaceOptions say how WriteBrightspace writes the grade import.
+type BrightspaceOptions struct {
+	Column string // the grade item's name in Brightspace
+	// Username keys the rows by Brightspace's Username (from Students) instead of
+	// OrgDefinedId (the result's Student).
+	Username bool
+	// Students maps a student id to the roster's student (for usernames).
+	Students map[string]Student
+}
+
+// WriteBrightspace writes a Brightspace (D2L) grade-import CSV for one numeric grade item:
 //
 //	OrgDefinedId,<column> Points Grade,End-of-Line Indicator
 //	#s1234567,87.5,#
 //
-// one row per result, sorted, with the score after the late penalty. The Org Defined Id is
-// the result's Student, written with Brightspace's own '#' prefix (as in its exports, so a
-// spreadsheet keeps leading zeros); a result without a Student is an error, since
-// Brightspace could not place it. The grade item must exist in Brightspace under that
-// name, or the import offers to create it.
-func WriteBrightspace(w io.Writer, results []*grader.Result, column string) error {
-	column = strings.TrimSpace(column)
+// one row per result, sorted, with the score after the late penalty. A result that could
+// not be graded (Error set, or no submission) has an empty cell: the import leaves that
+// grade alone, and the TA decides. Rows are keyed by the result's Student as OrgDefinedId,
+// or with o.Username by "Username" from o.Students; either is written with Brightspace's
+// own '#' prefix (as in its exports, so a spreadsheet keeps leading zeros). A result
+// without a key is an error, since Brightspace could not place it. The grade item must
+// exist in Brightspace under that name, or the import offers to create it.
+func WriteBrightspace(w io.Writer, results []*grader.Result, o BrightspaceOptions) error {
+	column := strings.TrimSpace(o.Column)
 	if column == "" {
 		return errors.New("brightspace: no grade item name")
+	}
+	keyName := "OrgDefinedId"
+	key := func(r *grader.Result) string { return r.Student }
+	if o.Username {
+		keyName = "Username"
+		key = func(r *grader.Result) string { return o.Students[r.Student].Username }
 	}
 	rs := sortedResults(results)
 	var missing []string
 	for _, r := range rs {
-		if r.Student == "" {
-			missing = append(missing, fmt.Sprintf("%q", r.Submission))
+		if key(r) == "" {
+			missing = append(missing, fmt.Sprintf("%q", cmp.Or(r.Student, r.Submission)))
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("brightspace: no student id (OrgDefinedId) for submission %s", strings.Join(missing, ", "))
+		return fmt.Errorf("brightspace: no %s for %s", keyName, strings.Join(missing, ", "))
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"OrgDefinedId", column + " Points Grade", "End-of-Line Indicator"}); err != nil {
+	if err := cw.Write([]string{keyName, column + " Points Grade", "End-of-Line Indicator"}); err != nil {
 		return err
 	}
 	for _, r := range rs {
-		if err := cw.Write([]string{"#" + r.Student, csvNumber(r.Score), "#"}); err != nil {
+		if err := cw.Write([]string{"#" + key(r), gradeCell(r), "#"}); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// gradeCell is a result's score for an LMS import: empty when it could not be graded.
+func gradeCell(r *grader.Result) string {
+	if r.Error != "" {
+		return ""
+	}
+	return csvNumber(r.Score)
 }
 
 // Stats summarizes a batch of results. Scores are after the late penalty.

@@ -452,7 +452,7 @@ func TestGradebook(t *testing.T) {
 func TestBrightspace(t *testing.T) {
 	rs := batch()
 	var b bytes.Buffer
-	if err := report.WriteBrightspace(&b, rs, "Optimization A3"); err != nil {
+	if err := report.WriteBrightspace(&b, rs, report.BrightspaceOptions{Column: "Optimization A3"}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "brightspace.csv", b.Bytes())
@@ -481,7 +481,7 @@ func TestBrightspace(t *testing.T) {
 		{"no student", []*grader.Result{{Submission: "submissions/x", MaxScore: 10}}, "A3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := report.WriteBrightspace(&bytes.Buffer{}, tc.results, tc.column); err == nil {
+			if err := report.WriteBrightspace(&bytes.Buffer{}, tc.results, report.BrightspaceOptions{Column: tc.column}); err == nil {
 				t.Error("no error")
 			}
 		})

@@ -18,10 +18,12 @@ const ManifestFile = "optgrade.yaml"
 
 // Submission is a submission folder and how to run it.
 type Submission struct {
-	Dir     string   // the folder, as given
-	Student string   // from the manifest, else the folder's base name
-	Kind    string   // the name of its row in Kinds: "python", "command", …
-	Argv    []string // the command, run in (a copy of) Dir
+	Dir     string // the folder, as given
+	Student string // from the manifest, else the folder's base name
+	// Named is true when the manifest names the student (else Student is the folder's).
+	Named bool
+	Kind  string   // the name of its row in Kinds: "python", "command", …
+	Argv  []string // the command, run in (a copy of) Dir
 	// Prepare is the kind's build step, or nil. The runner calls it once, before the first
 	// start; what it returns replaces Argv. A kind caches its build by content (Cached).
 	Prepare PrepareFunc
@@ -63,7 +65,7 @@ func Load(dir string, opt Options) (*Submission, error) {
 		return nil, err
 	default:
 		if m.student != "" {
-			s.Student = m.student
+			s.Student, s.Named = m.student, true
 		}
 		s.SubmittedAt = m.submittedAt
 	}
