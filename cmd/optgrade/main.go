@@ -13,7 +13,8 @@
 //	optgrade reference call FN --args JSON         the reference's answer, as JSON
 //
 // Exit codes: 0 all checks passed (or the command succeeded), 1 some check failed,
-// 2 usage or rubric error, 3 the submission could not be graded (internal error).
+// 2 usage, rubric, roster or student-id error, 3 a submission could not be graded (or an
+// internal error), 4 a batch was interrupted (run it again to resume).
 package main
 
 import "os"
