@@ -340,68 +340,47 @@ func (d *decoder) check(n *yaml.Node, taskCtx string, j int) (Check, *checkSrc, 
 			}
 		}
 	}
+	kind, known := LookupKind(c.Kind)
 	if m.has("generate") {
-		gm := d.mapping(m.vals["generate"], ctx, "generate", genKeys)
-		g := &Generate{Count: defaultCount}
-		if c.Kind == KindTrajectory {
-			g.Count = 0
-			if gm.has("count") {
-				d.errorf(gm.keys["count"], ctx, "generate.count does not apply to a trajectory check: steps sets its length")
-			}
-		} else if gm.has("count") {
-			// The reference takes a count of 0 to mean its default, so 0 is refused.
-			if v, ok := d.integer(gm.vals["count"], joinCtx(ctx, "generate.count"), 1, math.MaxInt32); ok {
-				g.Count = int(v)
-			}
-		}
-		if gm.has("seed") {
-			g.Seed, _ = d.integer(gm.vals["seed"], joinCtx(ctx, "generate.seed"), math.MinInt64, math.MaxInt64)
-		}
-		if gm.has("dim") && c.Kind == KindClassification {
-			d.errorf(gm.keys["dim"], ctx, "generate.dim does not apply to a classification check: the reference's curves have their own dimension")
-		} else if gm.has("dim") {
-			if v, ok := d.integer(gm.vals["dim"], joinCtx(ctx, "generate.dim"), 0, math.MaxInt32); ok {
-				g.Dim = int(v)
-			}
-		}
-		c.Generate = g
+		c.Generate = d.generate(m.vals["generate"], ctx, kind)
 	}
-
-	switch c.Kind {
-	case KindValue, KindGradient, KindConvergence:
-		if len(c.Cases) == 0 && c.Generate == nil && !m.has("cases") {
-			d.errorf(m.node, ctx, "a %s check needs cases or generate (or both)", c.Kind)
-		} else if m.has("cases") && len(c.Cases) == 0 && c.Generate == nil {
-			d.errorf(resolve(m.vals["cases"]), ctx, "cases: empty list, and no generate")
-		}
-	case KindTrajectory:
-		c.Mode = TeacherForced
-		if m.has("mode") {
-			if s, ok := oneOf(d, m.vals["mode"], joinCtx(ctx, "mode"), modes); ok {
-				c.Mode = s
-			}
-		}
-		if !m.has("steps") {
-			d.errorf(m.node, ctx, "missing \"steps\" (how many steps to drive, 1 to %d)", maxSteps)
-		} else if v, ok := d.integer(m.vals["steps"], joinCtx(ctx, "steps"), 1, maxSteps); ok {
-			c.Steps = int(v)
-			cs.stepsOK = true
-		}
-		if m.has("start") {
-			cs.start, c.Start, cs.startOK = d.args(m.vals["start"], ctx, "start")
-		}
-		if c.Generate == nil {
-			c.Generate = &Generate{}
-		}
-	case KindClassification:
-		if m.has("with_w") {
-			c.WithW, _ = d.boolean(m.vals["with_w"], joinCtx(ctx, "with_w"))
-		}
-		if c.Generate == nil {
-			c.Generate = &Generate{Count: defaultCount}
+	if known {
+		kind.decode(d, m, &c, cs)
+		if c.Generate == nil && kind.defaultGenerate != nil {
+			g := *kind.defaultGenerate
+			c.Generate = &g
 		}
 	}
 	return c, cs, pointsOK
+}
+
+// generate decodes the generate mapping of a check of the given kind (the zero KindSchema
+// for an unknown kind).
+func (d *decoder) generate(n *yaml.Node, ctx string, kind KindSchema) *Generate {
+	gm := d.mapping(n, ctx, "generate", genKeys)
+	g := &Generate{Count: defaultCount}
+	if kind.noCount != "" {
+		g.Count = 0
+		if gm.has("count") {
+			d.errorf(gm.keys["count"], ctx, "generate.count does not apply to a %s check: %s", kind.Kind, kind.noCount)
+		}
+	} else if gm.has("count") {
+		// The reference takes a count of 0 to mean its default, so 0 is refused.
+		if v, ok := d.integer(gm.vals["count"], joinCtx(ctx, "generate.count"), 1, math.MaxInt32); ok {
+			g.Count = int(v)
+		}
+	}
+	if gm.has("seed") {
+		g.Seed, _ = d.integer(gm.vals["seed"], joinCtx(ctx, "generate.seed"), math.MinInt64, math.MaxInt64)
+	}
+	if gm.has("dim") && kind.noDim != "" {
+		d.errorf(gm.keys["dim"], ctx, "generate.dim does not apply to a %s check: %s", kind.Kind, kind.noDim)
+	} else if gm.has("dim") {
+		if v, ok := d.integer(gm.vals["dim"], joinCtx(ctx, "generate.dim"), 0, math.MaxInt32); ok {
+			g.Dim = int(v)
+		}
+	}
+	return g
 }
 
 // caseOf decodes cases[k] of the check in ctx.

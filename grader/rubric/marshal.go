@@ -154,6 +154,10 @@ func Marshal(r *Rubric) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// encodeOrder is the order in which Marshal writes the keys of a check after name, kind,
+// points, visibility, scoring and tolerance.
+var encodeOrder = []string{"mode", "steps", "cases", "generate", "start", "with_w"}
+
 func checkNode(c Check, j int) (*yaml.Node, error) {
 	cn := mapNode(0)
 	if c.Name != fmt.Sprintf("%s #%d", c.Kind, j+1) {
@@ -168,11 +172,12 @@ func checkNode(c Check, j int) (*yaml.Node, error) {
 		addPair(cn, "scoring", scalarNode(c.Scoring))
 	}
 	addTol(cn, c.Tolerance)
-	if c.Kind == KindTrajectory {
-		if c.Mode != "" && c.Mode != TeacherForced {
-			addPair(cn, "mode", scalarNode(c.Mode))
+	own := map[string]*yaml.Node{}
+	kind, _ := LookupKind(c.Kind)
+	if kind.encode != nil {
+		if err := kind.encode(c, own); err != nil {
+			return nil, err
 		}
-		addPair(cn, "steps", scalarNode(c.Steps))
 	}
 	if len(c.Cases) > 0 {
 		cases := &yaml.Node{Kind: yaml.SequenceNode}
@@ -188,33 +193,23 @@ func checkNode(c Check, j int) (*yaml.Node, error) {
 			}
 			cases.Content = append(cases.Content, ccn)
 		}
-		addPair(cn, "cases", cases)
+		own["cases"] = cases
 	}
-	if g := c.Generate; g != nil {
-		implicit := (c.Kind == KindTrajectory && *g == Generate{}) ||
-			(c.Kind == KindClassification && *g == Generate{Count: defaultCount})
-		if !implicit {
-			gn := mapNode(yaml.FlowStyle)
-			addPair(gn, "seed", scalarNode(g.Seed))
-			if c.Kind != KindTrajectory && g.Count != defaultCount {
-				addPair(gn, "count", scalarNode(g.Count))
-			}
-			if g.Dim != 0 {
-				addPair(gn, "dim", scalarNode(g.Dim))
-			}
-			addPair(cn, "generate", gn)
+	if g := c.Generate; g != nil && (kind.defaultGenerate == nil || *g != *kind.defaultGenerate) {
+		gn := mapNode(yaml.FlowStyle)
+		addPair(gn, "seed", scalarNode(g.Seed))
+		if kind.noCount == "" && g.Count != defaultCount {
+			addPair(gn, "count", scalarNode(g.Count))
 		}
-	}
-	if c.Kind == KindTrajectory && len(c.Start) > 0 {
-		sn, err := valueNode(c.Start)
-		if err != nil {
-			return nil, err
+		if g.Dim != 0 {
+			addPair(gn, "dim", scalarNode(g.Dim))
 		}
-		sn.Style = yaml.FlowStyle
-		addPair(cn, "start", sn)
+		own["generate"] = gn
 	}
-	if c.WithW {
-		addPair(cn, "with_w", scalarNode(true))
+	for _, key := range encodeOrder {
+		if n, ok := own[key]; ok {
+			addPair(cn, key, n)
+		}
 	}
 	return cn, nil
 }

@@ -104,21 +104,8 @@ func (d *decoder) checkCheck(fn reference.Func, c *Check, cs *checkSrc) {
 		}
 	}
 
-	switch c.Kind {
-	case KindValue, KindGradient, KindConvergence:
-		if g := c.Generate; g != nil && g.Count > 0 {
-			if _, err := generateArgs(fn.Name, g.Seed, g.Count, g.Dim); err != nil {
-				d.errorf(resolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate inputs: %v", err)
-			}
-		}
-	case KindClassification:
-		if g := c.Generate; g != nil {
-			if err := labelledCurves(g.Seed, g.Count, c.WithW); err != nil {
-				d.errorf(resolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate labelled curves: %v", err)
-			}
-		}
-	case KindTrajectory:
-		d.checkTrajectory(fn, c, cs)
+	if k, ok := LookupKind(c.Kind); ok {
+		k.validate(d, fn, c, cs)
 	}
 }
 
@@ -144,8 +131,8 @@ func (d *decoder) checkCase(fn reference.Func, c *Check, args reference.Args, cs
 		d.errorf(d.errorNode(err, cs.args, cs.m.node), cs.ctx, "the reference rejects these arguments: %v", err)
 		return
 	}
-	if c.Kind == KindGradient && fn.Loss != "" {
-		// The gradient check also calls the student's loss with the same arguments.
+	if k, _ := LookupKind(c.Kind); k.callsLoss && fn.Loss != "" {
+		// The check also calls the student's loss with the same arguments.
 		if loss, ok := reference.Lookup(fn.Loss); ok {
 			la := reference.Args{}
 			for _, p := range loss.Params {
