@@ -35,6 +35,8 @@ graded at all, 4 when interrupted (run the same command again to resume).`,
 			&cli.StringFlag{Name: "roster", Usage: "the course roster `CSV` (id, username, name[, section]): every student gets a row, unknown ids are errors"},
 			&cli.StringFlag{Name: "column", Aliases: []string{"brightspace-column"}, Value: "Assignment 1", Usage: "the grade item name in brightspace.csv and canvas.csv"},
 			&cli.StringFlag{Name: "brightspace-key", Value: "OrgDefinedId", Usage: "key brightspace.csv by OrgDefinedId or Username (needs --roster)"},
+			&cli.StringFlag{Name: "formats", Value: "markdown", Usage: "per-student files besides result.json, comma-separated: " + strings.Join(report.Names(), ", ") + " (markdown is feedback.md, junit junit.xml, gradescope gradescope.json)"},
+			&cli.StringFlag{Name: "feedback", Value: "student", Usage: "what the per-student files show of hidden checks: student (name, pass/fail, points only) or full (inputs, expected values, hints: not for students)"},
 			&cli.BoolFlag{Name: "canvas-id", Usage: "the student ids are Canvas user ids (as from a Canvas zip): write them to canvas.csv's ID column, not SIS User ID"},
 		),
 		Action: gradeAction,
@@ -66,6 +68,18 @@ func gradeAction(c *cli.Context) error {
 		books.BrightspaceUsername = true
 	default:
 		return usagef("--brightspace-key must be OrgDefinedId or Username, got %q", c.String("brightspace-key"))
+	}
+	var full bool
+	switch c.String("feedback") {
+	case "student":
+	case "full":
+		full = true
+	default:
+		return usagef("--feedback must be student or full, got %q", c.String("feedback"))
+	}
+	files, err := batch.StudentFiles(splitList([]string{c.String("formats")}), full)
+	if err != nil {
+		return usagef("--formats: %v", err)
 	}
 	var roster *batch.Roster
 	if path := c.String("roster"); path != "" {
@@ -103,6 +117,7 @@ func gradeAction(c *cli.Context) error {
 		Roster:       roster,
 		Load:         s.loadForBatch,
 		Explain:      func(r *grader.Result) { explainStartError(r, s.python) },
+		Files:        files,
 		Progress:     batch.NewProgress(c.App.ErrWriter, isTerminal(c.App.ErrWriter)),
 	})
 	if err != nil {

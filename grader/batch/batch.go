@@ -218,6 +218,11 @@ func gradeOne(ctx context.Context, cfg Config, store Store, e *entry) (*grader.R
 	}
 	if !cfg.Regrade && rec.Digest != "" {
 		if res, old, ok := store.Load(e.key); ok && old.Digest == rec.Digest && old.Student == e.id {
+			// The per-student files are rendered from the result: write them again, so
+			// a change of --formats or --feedback reaches kept results too.
+			if err := store.WriteFiles(e.key, studentOutputs(cfg.Files, res)); err != nil {
+				return res, true, fmt.Errorf("store the files of %s: %w", e.dir, err)
+			}
 			return res, true, nil
 		}
 	}
@@ -233,11 +238,7 @@ func gradeOne(ctx context.Context, cfg Config, store Store, e *entry) (*grader.R
 	if ctx.Err() != nil {
 		return nil, false, nil
 	}
-	outputs := make([]Output, len(cfg.Files))
-	for i, f := range cfg.Files {
-		outputs[i] = Output{Name: f.Name, Write: func(w io.Writer) error { return f.Write(w, res) }}
-	}
-	if err := store.Save(e.key, rec, res, outputs); err != nil {
+	if err := store.Save(e.key, rec, res, studentOutputs(cfg.Files, res)); err != nil {
 		return res, false, fmt.Errorf("store the result of %s: %w", e.dir, err)
 	}
 	return res, false, nil
@@ -247,3 +248,12 @@ func gradeOne(ctx context.Context, cfg Config, store Store, e *entry) (*grader.R
 type failingRunner struct{ err error }
 
 func (f failingRunner) Start(context.Context) (grader.Conn, error) { return nil, f.err }
+
+// studentOutputs are the per-student files of one result.
+func studentOutputs(files []StudentFile, res *grader.Result) []Output {
+	outputs := make([]Output, len(files))
+	for i, f := range files {
+		outputs[i] = Output{Name: f.Name, Write: func(w io.Writer) error { return f.Write(w, res) }}
+	}
+	return outputs
+}

@@ -381,3 +381,64 @@ func TestWriteFileAtomicKeepsOldOnFailure(t *testing.T) {
 		t.Errorf("temporary files left: %v", entries)
 	}
 }
+
+// TestFeedbackHidesHiddenChecks: the student-facing files never show a hidden check's
+// inputs, values or named mistake — only with full feedback — while visible checks keep
+// theirs.
+func TestFeedbackHidesHiddenChecks(t *testing.T) {
+	root := fakeCourse(t, map[string]fake{"bob": {"wrong", "bob"}})
+	for _, full := range []bool{false, true} {
+		out := t.TempDir()
+		files, err := batch.StudentFiles([]string{"markdown", "junit", "gradescope", "text"}, full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := grade(t, root, out, batch.Config{Files: files})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var feedback []string
+		for _, f := range files {
+			data, err := os.ReadFile(filepath.Join(out, "bob", f.Name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			feedback = append(feedback, string(data))
+		}
+		all := strings.Join(feedback, "\n")
+		var hidden, visible int
+		for _, task := range res.Results[0].Tasks {
+			for _, c := range task.Checks {
+				if c.Status == grader.Pass || c.Message == "" {
+					continue
+				}
+				// The first failing case's expected value, as the message prints it.
+				msg := c.Message
+				if i := strings.LastIndex(msg, "want "); i >= 0 {
+					msg = msg[i:]
+				}
+				if i := strings.Index(msg, " ("); i > 0 {
+					msg = msg[:i]
+				}
+				shown := strings.Contains(all, msg)
+				if c.Visibility == "hidden" {
+					hidden++
+					if shown != full {
+						t.Errorf("full=%t: hidden check %s/%s: its inputs %q shown=%t", full, task.ID, c.Name, msg, shown)
+					}
+				} else {
+					visible++
+					if !shown {
+						t.Errorf("full=%t: visible check %s/%s lost its message %q", full, task.ID, c.Name, msg)
+					}
+				}
+				if !strings.Contains(all, c.Name) {
+					t.Errorf("check %s/%s not named in the feedback", task.ID, c.Name)
+				}
+			}
+		}
+		if hidden == 0 || visible == 0 {
+			t.Fatalf("the fixture should fail hidden and visible checks: %d hidden, %d visible", hidden, visible)
+		}
+	}
+}

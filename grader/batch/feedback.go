@@ -60,22 +60,29 @@ func StudentFiles(formats []string, full bool) ([]StudentFile, error) {
 // StudentView returns the result as a student may see it: a hidden check keeps only its
 // name, kind, visibility, status, points and how many cases passed; its inputs, what came
 // back, what was wanted and the named mistake (all of which could reveal the hidden
-// cases) are dropped. Other checks are kept whole. r is not changed.
+// cases) are dropped. Other checks are kept whole. When hidden checks ran, the program's
+// own output is dropped too: a program that prints its arguments would print the hidden
+// inputs. r is not changed.
 func StudentView(r *grader.Result) *grader.Result {
 	c := *r
 	c.Tasks = make([]grader.TaskResult, len(r.Tasks))
+	hidden := false
 	for i, t := range r.Tasks {
 		t.Checks = append([]grader.CheckResult(nil), t.Checks...)
 		for j, ch := range t.Checks {
 			if ch.Visibility != "hidden" {
 				continue
 			}
+			hidden = true
 			t.Checks[j] = grader.CheckResult{
 				Name: ch.Name, Kind: ch.Kind, Visibility: ch.Visibility, Status: ch.Status,
 				Score: ch.Score, MaxScore: ch.MaxScore, Cases: ch.Cases, Passed: ch.Passed,
 			}
 		}
 		c.Tasks[i] = t
+	}
+	if hidden && c.Output != "" {
+		c.Output = "(not shown: the grader ran hidden checks, and a program's prints could reveal their inputs)"
 	}
 	return &c
 }

@@ -75,16 +75,24 @@ func (s Store) Save(key string, rec Record, res *grader.Result, outputs []Output
 	if err := os.Remove(filepath.Join(dir, RecordFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	for _, o := range outputs {
-		if err := WriteFileAtomic(filepath.Join(dir, o.Name), o.Write); err != nil {
-			return err
-		}
+	if err := s.WriteFiles(key, outputs); err != nil {
+		return err
 	}
 	js, _ := report.Lookup("json")
 	if err := WriteFileAtomic(filepath.Join(dir, ResultFile), func(w io.Writer) error { return js.Write(w, res, report.Options{}) }); err != nil {
 		return err
 	}
 	return WriteFileAtomic(filepath.Join(dir, RecordFile), func(w io.Writer) error { return writeJSON(w, rec) })
+}
+
+// WriteFiles writes files in a student's folder.
+func (s Store) WriteFiles(key string, outputs []Output) error {
+	for _, o := range outputs {
+		if err := WriteFileAtomic(filepath.Join(s.studentDir(key), o.Name), o.Write); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Load returns a student's stored result and record, when both are whole.
