@@ -258,6 +258,21 @@ func TestGradeBatch(t *testing.T) {
 		}
 	})
 
+	t.Run("summary", func(t *testing.T) {
+		data, err := os.ReadFile(filepath.Join(out, "summary.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Each broken sample's mistake is listed with the student who made it.
+		for sample, tasks := range broken {
+			for _, w := range tasks {
+				if !strings.Contains(string(data), "| "+w.misconception+" |") || !strings.Contains(string(data), sample) {
+					t.Errorf("summary.md does not list %s by %s", w.misconception, sample)
+				}
+			}
+		}
+	})
+
 	t.Run("resume", func(t *testing.T) {
 		before, _ := os.ReadFile(filepath.Join(out, "python-reference", "result.json"))
 		_, stderr, code := optgrade(t, args...)

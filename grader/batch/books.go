@@ -52,6 +52,8 @@ const (
 	BrightspaceFile = "brightspace.csv"
 	CanvasFile      = "canvas.csv"
 	SummaryTextFile = "summary.txt"
+	SummaryMDFile   = "summary.md"
+	SummaryJSONFile = "summary.json"
 )
 
 // ReadBook reads every whole result in the store out and adds the roster's students
@@ -123,7 +125,7 @@ func (b *Book) students() map[string]report.Student {
 
 // WriteBooks rebuilds the gradebooks at the top of the store from every result in it
 // (not only this run's: a one-student regrade keeps every other row): gradebook.csv,
-// brightspace.csv, canvas.csv and summary.txt.
+// brightspace.csv, canvas.csv, summary.txt, summary.md and summary.json.
 func WriteBooks(out string, o BookOptions) (*Book, error) {
 	b, err := ReadBook(out, o)
 	if err != nil {
@@ -142,6 +144,8 @@ func WriteBooks(out string, o BookOptions) (*Book, error) {
 			return report.WriteCanvas(w, b.Results, report.CanvasOptions{Column: o.Column, Students: students, CanvasID: o.CanvasID})
 		}},
 		{SummaryTextFile, func(w io.Writer) error { return report.WriteSummary(w, report.Summary(b.Results)) }},
+		{SummaryMDFile, func(w io.Writer) error { return Summarize(b.Results).WriteMarkdown(w) }},
+		{SummaryJSONFile, func(w io.Writer) error { return Summarize(b.Results).WriteJSON(w) }},
 	}
 	for _, f := range files {
 		if err := WriteFileAtomic(filepath.Join(out, f.name), f.write); err != nil {
