@@ -61,7 +61,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, batch.ErrInterrupted):
 		fmt.Fprintln(stderr, "optgrade:", err)
 		return exitInterrupted
-	case errors.Is(err, batch.ErrIdentity), errors.Is(err, batch.ErrRoster):
+	case errors.Is(err, batch.ErrIdentity), errors.Is(err, batch.ErrRoster), errors.Is(err, batch.ErrMerge):
 		fmt.Fprintln(stderr, "optgrade:", err)
 		return exitUsage
 	case errors.Is(err, grader.ErrRubric):
@@ -89,13 +89,14 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
-				return usagef("unknown command %q (commands: check, grade, rubric, reference)", c.Args().First())
+				return usagef("unknown command %q (commands: check, grade, merge, rubric, reference)", c.Args().First())
 			}
 			return cli.ShowAppHelp(c)
 		},
 		Commands: []*cli.Command{
 			checkCommand(),
 			gradeCommand(),
+			mergeCommand(),
 			rubricCommand(),
 			referenceCommand(),
 		},

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 
@@ -32,6 +33,7 @@ graded at all, 4 when interrupted (run the same command again to resume).`,
 			&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "submissions graded at once"},
 			&cli.BoolFlag{Name: "regrade", Usage: "grade the selected submissions again, even those whose result is up to date"},
 			&cli.StringSliceFlag{Name: "only", Usage: "grade only these students (`ID`s or roster usernames; repeat or separate by commas); every other result in OUT stays"},
+			&cli.StringFlag{Name: "shard", EnvVars: []string{"OPTGRADE_SHARD"}, Usage: "grade only part `k/n` of the course (split by student id), or auto (Kubernetes Indexed Job, Slurm job array); then optgrade merge"},
 			&cli.StringFlag{Name: "roster", Usage: "the course roster `CSV` (id, username, name[, section]): every student gets a row, unknown ids are errors"},
 			&cli.StringFlag{Name: "column", Aliases: []string{"brightspace-column"}, Value: "Assignment 1", Usage: "the grade item name in brightspace.csv and canvas.csv"},
 			&cli.StringFlag{Name: "brightspace-key", Value: "OrgDefinedId", Usage: "key brightspace.csv by OrgDefinedId or Username (needs --roster)"},
@@ -81,6 +83,11 @@ func gradeAction(c *cli.Context) error {
 	if err != nil {
 		return usagef("--formats: %v", err)
 	}
+	shard, err := batch.ParseShard(c.String("shard"), os.Getenv)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	books.Shard = shard
 	var roster *batch.Roster
 	if path := c.String("roster"); path != "" {
 		if roster, err = batch.ReadRoster(path); err != nil {
@@ -115,6 +122,7 @@ func gradeAction(c *cli.Context) error {
 		Regrade:      c.Bool("regrade"),
 		Only:         splitList(c.StringSlice("only")),
 		Roster:       roster,
+		Shard:        shard,
 		Load:         s.loadForBatch,
 		Explain:      func(r *grader.Result) { explainStartError(r, s.python) },
 		Files:        files,

@@ -18,17 +18,23 @@ const NoSubmission = "no submission"
 // BookOptions say how WriteBooks writes the gradebooks.
 type BookOptions struct {
 	// Roster lists the course; nil means the roster saved in the store, if any.
-	Roster *Roster
+	Roster *Roster `json:"-"`
 	// Column is the grade item (Brightspace) and assignment column (Canvas) name.
-	Column string
+	Column string `json:"column"`
 	// BrightspaceUsername keys brightspace.csv by Username instead of OrgDefinedId.
-	BrightspaceUsername bool
+	BrightspaceUsername bool `json:"brightspace_username,omitempty"`
 	// CanvasID writes the student id to Canvas's ID column instead of SIS User ID.
-	CanvasID bool
+	CanvasID bool `json:"canvas_id,omitempty"`
 	// RubricDigest, when set, is the rubric of this run: stored results graded under
 	// another are reported as stale.
-	RubricDigest string
+	RubricDigest string `json:"rubric_digest"`
+	// Shard is the part of the course this store holds: only its roster students get a
+	// row when they have no result.
+	Shard Shard `json:"shard"`
 }
+
+// BooksFile keeps the BookOptions in the store, so that merge writes the same gradebooks.
+const BooksFile = "books.json"
 
 // Book is what the gradebooks were built from.
 type Book struct {
@@ -88,7 +94,7 @@ func ReadBook(out string, o BookOptions) (*Book, error) {
 	}
 	if roster != nil {
 		for _, st := range roster.Students {
-			if _, ok := b.Records[st.ID]; ok {
+			if _, ok := b.Records[st.ID]; ok || !o.Shard.Has(st.ID) {
 				continue
 			}
 			b.Missing = append(b.Missing, st)
@@ -132,6 +138,9 @@ func WriteBooks(out string, o BookOptions) (*Book, error) {
 		return nil, err
 	}
 	students := b.students()
+	if err := WriteFileAtomic(filepath.Join(out, BooksFile), func(w io.Writer) error { return writeJSON(w, o) }); err != nil {
+		return b, err
+	}
 	files := []struct {
 		name  string
 		write func(io.Writer) error

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -95,7 +96,60 @@ func absOr(dir string) string {
 
 // Shard is one part of a batch split across machines: part K (1-based) of N. The zero
 // Shard is the whole batch.
-type Shard struct{ K, N int }
+type Shard struct {
+	K int `json:"k,omitempty"`
+	N int `json:"n,omitempty"`
+}
+
+// ParseShard reads "k/n" (1 ≤ k ≤ n), or "auto": the part a job array says this machine
+// runs — a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, 0-based, of JOB_COMPLETIONS) or
+// a Slurm job array (SLURM_ARRAY_TASK_ID, counted from SLURM_ARRAY_TASK_MIN, of
+// SLURM_ARRAY_TASK_COUNT). getenv reads the environment. "" is the whole batch.
+func ParseShard(s string, getenv func(string) string) (Shard, error) {
+	switch s {
+	case "":
+		return Shard{}, nil
+	case "auto":
+		return autoShard(getenv)
+	}
+	var sh Shard
+	if _, err := fmt.Sscanf(s, "%d/%d", &sh.K, &sh.N); err != nil || fmt.Sprintf("%d/%d", sh.K, sh.N) != s || sh.N < 1 || sh.K < 1 || sh.K > sh.N {
+		return Shard{}, fmt.Errorf("shard %q: want k/n with 1 ≤ k ≤ n, e.g. 2/4, or auto", s)
+	}
+	return sh, nil
+}
+
+func autoShard(getenv func(string) string) (Shard, error) {
+	atoi := func(name string) (int, bool) {
+		v := getenv(name)
+		if v == "" {
+			return 0, false
+		}
+		n, err := strconv.Atoi(v)
+		return n, err == nil
+	}
+	if i, ok := atoi("JOB_COMPLETION_INDEX"); ok {
+		n, ok := atoi("JOB_COMPLETIONS")
+		if !ok || i < 0 || i >= n {
+			return Shard{}, fmt.Errorf("--shard auto: JOB_COMPLETION_INDEX=%q needs JOB_COMPLETIONS above it (set it from the Job's spec.completions)", getenv("JOB_COMPLETION_INDEX"))
+		}
+		return Shard{K: i + 1, N: n}, nil
+	}
+	if id, ok := atoi("SLURM_ARRAY_TASK_ID"); ok {
+		n, ok := atoi("SLURM_ARRAY_TASK_COUNT")
+		low, _ := atoi("SLURM_ARRAY_TASK_MIN")
+		step, hasStep := atoi("SLURM_ARRAY_TASK_STEP")
+		if !hasStep || step < 1 {
+			step = 1
+		}
+		k := (id-low)/step + 1
+		if !ok || k < 1 || k > n {
+			return Shard{}, fmt.Errorf("--shard auto: SLURM_ARRAY_TASK_ID=%d is not one of the %q tasks from SLURM_ARRAY_TASK_MIN=%d", id, getenv("SLURM_ARRAY_TASK_COUNT"), low)
+		}
+		return Shard{K: k, N: n}, nil
+	}
+	return Shard{}, fmt.Errorf("--shard auto: no JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm job array) in the environment; pass --shard k/n")
+}
 
 // String is "k/n", or "" for the whole batch.
 func (s Shard) String() string {

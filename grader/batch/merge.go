@@ -1,0 +1,149 @@
+package batch
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Merge gathers the stores ins (the outputs of a sharded batch, one per machine) into the
+// store out and rebuilds its gradebooks, exactly as one run over the whole course would
+// have written them. It refuses, before copying anything, results graded under different
+// rubrics, a student graded differently in two stores, and different rosters. The book
+// options are those the shards used (their books.json), without the shard; o, when not
+// nil, replaces them.
+func Merge(out string, ins []string, o *BookOptions) (*Book, error) {
+	if len(ins) == 0 {
+		return nil, fmt.Errorf("%w: no store to merge", ErrMerge)
+	}
+	for _, in := range ins {
+		if absOr(in) == absOr(out) {
+			return nil, fmt.Errorf("%w: merge into a new folder, not into %s, one of the shards", ErrMerge, in)
+		}
+	}
+	type source struct {
+		store  string
+		stored Stored
+	}
+	var all []source
+	rubrics := map[string][]string{} // digest → stores
+	from := map[string]source{}      // student → where
+	var errs []string
+	var roster *Roster
+	var rosterFrom string
+	var books *BookOptions
+	for _, in := range ins {
+		stored, err := Store{Dir: in}.All()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrMerge, in, err)
+		}
+		for _, s := range stored {
+			if !slices.Contains(rubrics[s.Record.RubricDigest], in) {
+				rubrics[s.Record.RubricDigest] = append(rubrics[s.Record.RubricDigest], in)
+			}
+			if prev, dup := from[s.Record.Student]; dup {
+				if prev.stored.Record.Digest != s.Record.Digest {
+					errs = append(errs, fmt.Sprintf("student %q was graded differently in %s and %s", s.Record.Student, prev.store, in))
+				}
+				continue
+			}
+			from[s.Record.Student] = source{in, s}
+			all = append(all, source{in, s})
+		}
+		ro, err := storedRoster(in)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrMerge, err)
+		}
+		if ro != nil {
+			if roster != nil && !slices.Equal(roster.Students, ro.Students) {
+				errs = append(errs, fmt.Sprintf("the rosters of %s and %s differ", rosterFrom, in))
+			}
+			roster, rosterFrom = ro, in
+		}
+		if books == nil {
+			var b BookOptions
+			if readJSON(filepath.Join(in, BooksFile), &b) == nil {
+				books = &b
+			}
+		}
+	}
+	if len(rubrics) > 1 {
+		var ds []string
+		for d, stores := range rubrics {
+			ds = append(ds, fmt.Sprintf("rubric %.12s in %s", d, strings.Join(stores, ", ")))
+		}
+		sort.Strings(ds)
+		errs = append(errs, "the results were graded with different rubrics: "+strings.Join(ds, "; "))
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return nil, fmt.Errorf("%w: nothing was merged:\n  %s", ErrMerge, strings.Join(errs, "\n  "))
+	}
+	opts := BookOptions{Column: "Assignment 1"}
+	if books != nil {
+		opts = *books
+	}
+	if o != nil {
+		opts = *o
+	}
+	opts.Shard = Shard{}
+	if opts.RubricDigest == "" {
+		for d := range rubrics {
+			opts.RubricDigest = d
+		}
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	for _, src := range all {
+		if err := copyStudent(src.store, out, src.stored.Key); err != nil {
+			return nil, fmt.Errorf("merge %s from %s: %w", src.stored.Record.Student, src.store, err)
+		}
+	}
+	if roster != nil {
+		opts.Roster = roster
+		if err := WriteFileAtomic(filepath.Join(out, RosterFile), roster.Write); err != nil {
+			return nil, err
+		}
+	}
+	return WriteBooks(out, opts)
+}
+
+// copyStudent copies a student's folder from one store to another, the record last.
+func copyStudent(from, to, key string) error {
+	src, dst := Store{Dir: from}.studentDir(key), Store{Dir: to}.studentDir(key)
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	os.Remove(filepath.Join(dst, RecordFile))
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && e.Name() != RecordFile && !strings.HasPrefix(e.Name(), ".tmp-") {
+			names = append(names, e.Name())
+		}
+	}
+	names = append(names, RecordFile)
+	for _, name := range names {
+		err := WriteFileAtomic(filepath.Join(dst, name), func(w io.Writer) error {
+			f, err := os.Open(filepath.Join(src, name))
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = io.Copy(w, io.LimitReader(f, maxStoredBytes))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
