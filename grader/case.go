@@ -43,6 +43,9 @@ type CaseResult struct {
 	// answer came (a timeout, a crash, a malformed line).
 	Error string `json:"error,omitempty"`
 	Fault string `json:"fault,omitempty"`
+	// Notes are what the check found beyond the first difference: whether the gradient is
+	// the derivative of the student's own loss, where a trajectory leaves the reference's.
+	Notes []string `json:"notes,omitempty"`
 	// Message is the case in one line, as the text report shows it.
 	Message string `json:"message"`
 }

@@ -88,10 +88,19 @@ type outcome struct {
 	valid bool
 	// skipped is set on the steps of a free-running trajectory after its first failure.
 	skipped bool
+	// notes add to msg what the check found beyond the first difference (finite
+	// differences, where a trajectory leaves the reference's).
+	notes []string
 	// want and tol are what the reply was judged against; mis where it first differs.
 	want any
 	tol  Tol
 	mis  Mismatch
+}
+
+// addNote adds a finding to the outcome's message after sep, and to its notes.
+func (o *outcome) addNote(sep, note string) {
+	o.msg += sep + note
+	o.notes = append(o.notes, note)
 }
 
 // variantResult evaluates a misconception on an outcome's call.
@@ -178,6 +187,7 @@ func (p *checkPlan) caseResult(k int, o *outcome) CaseResult {
 	c := CaseResult{
 		ID: p.caseID(k), Label: o.label, Fn: o.call.Fn, Args: JSONValue(o.call.Args),
 		Atol: o.tol.Atol, Rtol: o.tol.Rtol, Message: o.label + ": " + o.msg,
+		Notes: o.notes,
 	}
 	if o.want != nil {
 		c.Expected = JSONValue(o.want)

@@ -76,9 +76,10 @@ func runConvergence(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 		gap := loss - opt
 		if math.IsNaN(loss) || gap > p.tol.Atol+p.tol.Rtol*math.Abs(opt) {
 			// The path is the final weights; got and want are the loss there and the optimum.
-			o.mis = Mismatch{Path: fmt.Sprintf("w[%d]", steps), Why: "the loss at your final weights is not within tolerance of the optimum", gotV: loss, wantV: opt}
-			o.msg = fmt.Sprintf("%s: after %d steps the loss at your final weights is %s, the optimum is %s (gap %s > %s)%s",
-				p.callString(o.call), steps, fmtNum(loss), fmtNum(opt), fmtNum(gap), p.tol, closeness)
+			o.mis = Mismatch{Path: fmt.Sprintf("w[%d]", steps), gotV: loss, wantV: opt,
+				Why: fmt.Sprintf("after %d steps the loss at your final weights is %s, the optimum is %s (gap %s > %s)", steps, fmtNum(loss), fmtNum(opt), fmtNum(gap), p.tol)}
+			o.msg = fmt.Sprintf("%s: %s", p.callString(o.call), o.mis.Why)
+			o.addNote("; ", closeness)
 			continue
 		}
 		o.pass = true
@@ -90,10 +91,10 @@ func runConvergence(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 func trajectoryCloseness(got []any, want [][]float64, tol Tol) string {
 	for k := range want {
 		if m, ok := Compare(got[k], want[k], tol); !ok {
-			return fmt.Sprintf("; your trajectory leaves the reference's at step %d (w_%d%s)", k, k, m.String())
+			return fmt.Sprintf("your trajectory leaves the reference's at step %d (w_%d%s)", k, k, m.String())
 		}
 	}
-	return "; your trajectory follows the reference's"
+	return "your trajectory follows the reference's"
 }
 
 // toVector reads a decoded JSON array of numbers.

@@ -26,7 +26,8 @@ func runGradient(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 	outs := runValue(ctx, p, conn)
 	var failing []int
 	for i := range outs {
-		if !outs[i].pass && outs[i].valid {
+		// Only a result of the right shape can be set against finite differences.
+		if !outs[i].pass && outs[i].valid && outs[i].mis.Why == "" {
 			failing = append(failing, i)
 		}
 	}
@@ -60,12 +61,12 @@ func runGradient(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 		o := &outs[i]
 		at := replies[pr.first]
 		if note := replyProblem(at); note != "" {
-			o.msg += fmt.Sprintf(" — and your %s %s, so it could not be checked against your gradient.", p.fn.Loss, note)
+			o.addNote(" — ", fmt.Sprintf("and your %s %s, so it could not be checked against your gradient.", p.fn.Loss, note))
 			continue
 		}
 		loss, ok := asNumber(at.Result)
 		if !ok {
-			o.msg += fmt.Sprintf(" — and your %s returned %s, not a number.", p.fn.Loss, describe(at.Result))
+			o.addNote(" — ", fmt.Sprintf("and your %s returned %s, not a number.", p.fn.Loss, describe(at.Result)))
 			continue
 		}
 		values := map[string]float64{}
@@ -80,7 +81,7 @@ func runGradient(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 			values[pointKey(pt)] = v
 		}
 		if bad != "" {
-			o.msg += fmt.Sprintf(" — and your %s %s near the point, so it could not be differentiated.", p.fn.Loss, bad)
+			o.addNote(" — ", fmt.Sprintf("and your %s %s near the point, so it could not be differentiated.", p.fn.Loss, bad))
 			continue
 		}
 		num := make([]float64, len(pr.x))
@@ -94,15 +95,19 @@ func runGradient(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 		m, consistent := Compare(o.reply.Result, numeric, fdTol)
 		switch {
 		case consistent && !lossRight:
-			o.msg += fmt.Sprintf(". Your gradient is the derivative of your own %s (central finite differences agree), but that loss is wrong too (%s = %s, want %s): fix the loss first.",
-				p.fn.Loss, p.fn.Loss, fmtNum(loss), fmtNum(mustNumber(refLoss)))
+			o.addNote(". ", fmt.Sprintf("Your gradient is the derivative of your own %s (central finite differences agree), but that loss is wrong too (%s = %s, want %s): fix the loss first.",
+				p.fn.Loss, p.fn.Loss, fmtNum(loss), fmtNum(mustNumber(refLoss))))
 		case !consistent && lossRight:
-			o.msg += fmt.Sprintf(". Your %s is right, but your gradient is not its derivative (central finite differences of your loss: %s): the gradient formula is wrong.",
-				p.fn.Loss, m.Want+" at "+m.Path)
+			fdValue := m.Want
+			if m.Path != "" {
+				fdValue += " at " + m.Path
+			}
+			o.addNote(". ", fmt.Sprintf("Your %s is right, but your gradient is not its derivative (central finite differences of your loss: %s): the gradient formula is wrong.",
+				p.fn.Loss, fdValue))
 		case !consistent:
-			o.msg += fmt.Sprintf(". Your %s is wrong too, and your gradient is not its derivative either.", p.fn.Loss)
+			o.addNote(". ", fmt.Sprintf("Your %s is wrong too, and your gradient is not its derivative either.", p.fn.Loss))
 		default:
-			o.msg += fmt.Sprintf(". Your gradient agrees with finite differences of your %s only roughly.", p.fn.Loss)
+			o.addNote(". ", fmt.Sprintf("Your gradient agrees with finite differences of your %s only roughly.", p.fn.Loss))
 		}
 	}
 	return outs

@@ -107,7 +107,7 @@ func runFreeRunning(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 		p.judge(o, p.wants[k], p.tol)
 		if !o.pass {
 			if o.valid && k > 0 {
-				o.msg += " — your earlier steps were within tolerance; this is the first one that is not"
+				o.addNote(" — ", "your earlier steps were within tolerance; this is the first one that is not")
 			}
 			for j := k + 1; j < len(outs); j++ {
 				outs[j] = outcome{label: p.labels[j], call: p.calls[j], fixed: j, msg: "not run: an earlier step failed", skipped: true}

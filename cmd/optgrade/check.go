@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/report"
+	"github.com/optgrade/optgrade/grader/runner"
 )
 
 func checkCommand() *cli.Command {
@@ -23,6 +26,8 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 3 when the submission could not be graded at all (it would not start).`,
 		Flags: append(append(runFlags(), outputFlags()...),
 			&cli.BoolFlag{Name: "all", Usage: "also run the hidden and after-due-date checks (needs the full rubric; for instructors proving a solution)"},
+			&cli.StringFlag{Name: "case", Usage: "replay one case `ID` (task/check/case, as the report shows it): the request in full, both answers side by side, your output, and a command that sends the same request to your program"},
+			&cli.StringFlag{Name: "task", Usage: "run only the checks of the task `ID`"},
 		),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
@@ -52,6 +57,14 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			if err != nil {
 				return usagef("%v", err)
 			}
+			if id := c.String("case"); id != "" {
+				return replayCase(c, g, run, sub, id, format)
+			}
+			if task := c.String("task"); task != "" {
+				if err := g.Only(task); err != nil {
+					return usagef("--task: %v", err)
+				}
+			}
 			res := g.Grade(c.Context, run, sub.Student, dir, s.submitted(sub, false))
 			explainStartError(res, s.python)
 			if err := format.Write(c.App.Writer, res, opts); err != nil {
@@ -66,6 +79,31 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			return nil
 		},
 	}
+}
+
+// replayCase runs one case alone and prints it (JSON with --format json, else text).
+func replayCase(c *cli.Context, g *grader.Grader, run grader.Runner, sub *runner.Submission, id string, format report.Format) error {
+	rp, err := g.Replay(c.Context, run, id)
+	if err != nil {
+		return usagef("--case: %v", err)
+	}
+	command := report.ReplayCommand(sub.Dir, sub.Argv, rp.Request)
+	if format.Name == "json" {
+		err = report.ReplayJSON(c.App.Writer, rp, command)
+	} else {
+		_, opts, _ := readOutputFlags(c)
+		opts.Width = terminalWidth(c.App.Writer)
+		err = report.ReplayText(c.App.Writer, rp, command, opts)
+	}
+	switch {
+	case err != nil:
+		return err
+	case rp.Error != "":
+		return fmt.Errorf("could not run case %s: %s", id, firstLine(rp.Error))
+	case !rp.Pass:
+		return errChecksFailed
+	}
+	return nil
 }
 
 // outputFlags select the report format.
@@ -94,6 +132,20 @@ func readOutputFlags(c *cli.Context) (report.Format, report.Options, error) {
 		return f, opts, usagef("--color must be auto, always or never, got %q", c.String("color"))
 	}
 	return f, opts, nil
+}
+
+// terminalWidth is the width of the terminal w writes to, else $COLUMNS, else 0 (the
+// report's default).
+func terminalWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok && isTerminal(w) {
+		if width, _, err := term.GetSize(int(f.Fd())); err == nil && width > 0 {
+			return width
+		}
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 0
 }
 
 func isTerminal(w io.Writer) bool {

@@ -20,6 +20,9 @@ type Options struct {
 	// Verbose also lists passing checks, always shows the student's output and the time
 	// spent grading (text and markdown; the other formats ignore it).
 	Verbose bool
+	// Width is the line width the text format wraps to (0: DefaultWidth); set it to the
+	// terminal's width.
+	Width int
 }
 
 // A Format writes one grading result in one output format.
