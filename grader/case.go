@@ -103,7 +103,7 @@ func (v *Vec) UnmarshalJSON(b []byte) error {
 	}
 	out := make(Vec, len(raw))
 	for i, x := range raw {
-		f, ok := nonFinite(x)
+		f, ok := NonFinite(x)
 		if n, isNum := x.(float64); isNum {
 			f, ok = n, true
 		}
@@ -116,8 +116,9 @@ func (v *Vec) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// nonFinite reads the strings that stand for non-finite numbers.
-func nonFinite(x any) (float64, bool) {
+// NonFinite reads the strings that stand for non-finite numbers: "NaN", "Infinity",
+// "-Infinity".
+func NonFinite(x any) (float64, bool) {
 	switch x {
 	case "NaN":
 		return math.NaN(), true

@@ -180,7 +180,7 @@ func shortJSON(v any) string {
 	case float64:
 		return strconv.FormatFloat(v, 'g', 10, 64)
 	case string:
-		if _, ok := nonFiniteString(v); ok {
+		if _, ok := grader.NonFinite(v); ok {
 			return v
 		}
 		return strconv.Quote(v)
@@ -203,18 +203,6 @@ func shortJSON(v any) string {
 		return "{" + strings.Join(parts, ", ") + "}"
 	}
 	return fmt.Sprint(v)
-}
-
-func nonFiniteString(s string) (float64, bool) {
-	switch s {
-	case "NaN":
-		return math.NaN(), true
-	case "Infinity":
-		return math.Inf(1), true
-	case "-Infinity":
-		return math.Inf(-1), true
-	}
-	return 0, false
 }
 
 // leaf is one row of the side-by-side table: a path and its value.
@@ -388,7 +376,7 @@ func numberOf(v any) (float64, bool) {
 	case float64:
 		return v, true
 	case string:
-		return nonFiniteString(v)
+		return grader.NonFinite(v)
 	}
 	return 0, false
 }
