@@ -17,7 +17,11 @@ func planClassification(p *checkPlan) error {
 	if g == nil {
 		return nil
 	}
-	for i, c := range reference.LabelledCurves(g.Seed, g.Count, p.check.WithW) {
+	curves, err := reference.LabelledCurves(g.Seed, g.Count, p.check.WithW)
+	if err != nil {
+		return err
+	}
+	for i, c := range curves {
 		a := reference.Args{"loss": c.Loss}
 		if p.check.WithW && c.W != nil {
 			a["w"] = c.W

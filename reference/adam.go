@@ -40,6 +40,20 @@ var _ Optimizer = (*Adam)(nil)
 // Init sets both moments to zero for d-dimensional weights.
 func (o *Adam) Init(d int) { o.m, o.v = make([]float64, d), make([]float64, d) }
 
+// State returns the moments m and v.
+func (o *Adam) State() [][]float64 { return [][]float64{o.m, o.v} }
+
+// newAdam reads and checks Adam's hyper-parameters beta1, beta2 and eps (adam_step's and
+// train's optimizer object's keys).
+func newAdam(r *ArgReader) (Optimizer, error) {
+	b1, b2, eps := r.Float("beta1"), r.Float("beta2"), r.Float("eps")
+	if err := catFirst(r.Err(), catRange("beta1", b1, 0, 1, false), catRange("beta2", b2, 0, 1, false),
+		catRange("eps", eps, 0, math.MaxFloat64, true)); err != nil {
+		return nil, err
+	}
+	return &Adam{Beta1: b1, Beta2: b2, Eps: eps}, nil
+}
+
 // Step applies AdamStep to w with t = k + 1. If Init was not called for len(w), it starts
 // from m = v = 0.
 func (o *Adam) Step(w, g []float64, lr float64, k int) {

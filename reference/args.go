@@ -1,7 +1,6 @@
 package reference
 
 import (
-	"fmt"
 	"math"
 	"sort"
 )
@@ -85,7 +84,7 @@ func (r *ArgReader) Has(name string) bool { return r.a[name] != nil }
 
 func (r *ArgReader) fail(name, format string, v ...any) {
 	if r.err == nil {
-		r.err = fmt.Errorf("argument %q: %s", name, fmt.Sprintf(format, v...))
+		r.err = argErrorf(name, format, v...)
 	}
 }
 

@@ -7,7 +7,10 @@
 // losses have Func(x []float64) float64 and Grad(grad, x []float64), so any of them can be
 // handed to gonum's optimize.Minimize. The dynamic API (Catalog, Lookup, Call, Variants)
 // takes and returns the JSON-shaped values of the wire protocol, so the grader and the
-// `optgrade reference call` command can call any function by name.
+// `optgrade reference call` command can call any function by name; a rejected argument
+// is an *ArgError naming it. The catalog is also the table train is assembled from: its
+// problems, optimizers and schedules are the rows with a TrainKind, and every row carries
+// the generators of its inputs.
 //
 // The package knows nothing of rubrics, YAML or processes.
 package reference

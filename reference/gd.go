@@ -18,6 +18,12 @@ var _ Optimizer = GD{}
 // Init does nothing: GD has no state.
 func (GD) Init(d int) {}
 
+// State returns nil: GD has no state.
+func (GD) State() [][]float64 { return nil }
+
+// newGD returns GD, which has no hyper-parameters.
+func newGD(r *ArgReader) (Optimizer, error) { return GD{}, r.Err() }
+
 // Step sets w ← w − lr·g.
 func (GD) Step(w, g []float64, lr float64, k int) { GDStep(w, w, g, lr) }
 

@@ -7,9 +7,10 @@ package reference
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math"
 	"math/rand/v2"
-	"slices"
+	"strings"
 )
 
 // Defaults of Generate and TrajectoryInputs.
@@ -176,25 +177,18 @@ func genBatch(r *rand.Rand, n int) []int {
 	return r.Perm(n)[:size]
 }
 
-// genFuncs lists the functions Generate knows, in catalog order.
-var genFuncs = []string{
-	"bernoulli_nll", "bernoulli_nll_grad", "bernoulli_mle", "cross_entropy",
-	"quadratic_loss", "quadratic_grad", "logistic_loss", "logistic_grad",
-	"gd_step", "momentum_step", "normalized_step", "adam_step",
-	"lr_linear", "lr_exponential", "train", "diagnose",
-}
-
 // Generate returns count (5 when 0) valid argument sets for the catalog function fn, drawn
-// from seed, with vectors of dimension dim (4 when 0) where the function has a free
-// dimension. The cases are designed to tell the misconceptions of VariantsOf(fn) from the
-// right answer: mixed-magnitude gradients, non-zero optimizer state, Adam steps t = 1 … 5
-// and one large ε in five, a zero gradient component for normalized_step, k on both sides
-// of τ for lr_linear, Bernoulli data whose mean and median differ, mini-batches of at least
-// two rows but not all, base absent, 2 or 10 in turn, train on every optimizer with and
-// without a schedule, and diagnose on labelled curves (LabelledCurves). The same arguments
-// always give the same cases.
+// from seed by the function's generator (Func.Gen), with vectors of dimension dim (4 when 0)
+// where the function has a free dimension. The cases are designed to tell the
+// misconceptions of VariantsOf(fn) from the right answer: mixed-magnitude gradients,
+// non-zero optimizer state, Adam steps t = 1 … 5 and one large ε in five, a zero gradient
+// component for normalized_step, k on both sides of τ for lr_linear, Bernoulli data whose
+// mean and median differ, mini-batches of at least two rows but not all, base absent, 2 or
+// 10 in turn, train on every optimizer with and without a schedule, and diagnose on
+// labelled curves (LabelledCurves). The same arguments always give the same cases.
 func Generate(fn string, seed int64, count, dim int) ([]Args, error) {
-	if !slices.Contains(genFuncs, fn) {
+	f, ok := Lookup(fn)
+	if !ok || f.Gen == nil {
 		return nil, fmt.Errorf("generate: %w %q", ErrUnknownFunc, fn)
 	}
 	if count < 0 || dim < 0 {
@@ -206,95 +200,143 @@ func Generate(fn string, seed int64, count, dim int) ([]Args, error) {
 	if dim == 0 {
 		dim = genDefaultDim
 	}
-	if fn == "diagnose" {
-		return genDiagnose(seed, count), nil
-	}
-	r := genRand(seed, "generate/"+fn)
-	out := make([]Args, count)
-	for i := range out {
-		out[i] = genCase(fn, r, i, dim)
-	}
-	return out, nil
+	return f.Gen(genRand(seed, "generate/"+fn), seed, count, dim)
 }
 
-// genCase returns case i of fn (not diagnose) for dimension d.
-func genCase(fn string, r *rand.Rand, i, d int) Args {
-	switch fn {
-	case "bernoulli_nll", "bernoulli_nll_grad":
-		a := Args{"lam": genUniform(r, 0.1, 0.9), "y": genBernoulliY(r)}
-		genBase(a, i)
-		return a
-	case "bernoulli_mle":
-		return Args{"y": genBernoulliY(r)}
-	case "cross_entropy":
-		p := genUniform(r, 0.1, 0.9)
-		lam := genUniform(r, 0.1, 0.8)
-		if math.Abs(lam-p) < 0.1 {
-			lam += 0.1
+// genEach makes a Func.Gen of a generator of case i of dimension d.
+func genEach(one func(r *rand.Rand, i, d int) Args) func(*rand.Rand, int64, int, int) ([]Args, error) {
+	return func(r *rand.Rand, _ int64, count, dim int) ([]Args, error) {
+		out := make([]Args, count)
+		for i := range out {
+			out[i] = one(r, i, dim)
 		}
-		a := Args{"p": p, "lam": lam}
-		genBase(a, i)
-		return a
-	case "quadratic_loss", "quadratic_grad":
-		return Args{"w": genAwayFromZero(r, d, 0.2, 3), "a": RandomVector(r, d, 0.1, 3)}
-	case "logistic_loss", "logistic_grad":
-		n := 8 + r.IntN(8)
-		X, y := LogisticData(r, n, d)
-		a := Args{"w": RandomVector(r, d, -1.5, 1.5), "X": X, "y": y}
-		if fn == "logistic_grad" && i%4 != 3 {
-			a["batch"] = genBatch(r, n)
-		}
-		return a
-	case "gd_step":
-		return Args{"w": RandomVector(r, d, -2, 2), "g": genMixed(r, d, -6, 1), "lr": genUniform(r, 0.01, 0.5)}
-	case "normalized_step":
-		g := genMixed(r, d, -6, 1)
-		if d > 1 || i%2 == 0 {
-			g[r.IntN(d)] = 0
-		}
-		return Args{"w": RandomVector(r, d, -2, 2), "g": g, "lr": genUniform(r, 0.01, 0.5)}
-	case "momentum_step":
-		beta := []float64{0.9, 0.5, 0.99, genUniform(r, 0.6, 0.95)}[i%4]
-		return Args{
-			"w": RandomVector(r, d, -2, 2), "v": genMixed(r, d, -4, 1), "g": genMixed(r, d, -6, 1),
-			"lr": genUniform(r, 0.01, 0.5), "beta": beta,
-		}
-	case "adam_step":
-		m := genMixed(r, d, -5, 0)
-		v := genMixed(r, d, -6, 1)
-		for j := range v {
-			v[j] *= v[j]
-		}
-		b1, b2 := 0.9, 0.999
-		if i%3 == 2 {
-			b1, b2 = 0.8, 0.99
-		}
-		eps := 1e-8
-		if i%5 == 2 {
-			eps = genUniform(r, 0.1, 1)
-		}
-		return Args{
-			"w": RandomVector(r, d, -2, 2), "m": m, "v": v, "t": 1 + i%5, "g": genMixed(r, d, -6, 1),
-			"lr": genUniform(r, 0.001, 0.1), "beta1": b1, "beta2": b2, "eps": eps,
-		}
-	case "lr_linear":
-		tau := []float64{5, 10, 20, 50}[r.IntN(4)]
-		ti := int(tau)
-		k := r.IntN(ti + 1)
-		if i%2 == 1 {
-			k = ti + 1 + r.IntN(2*ti)
-		} else if 2*k == ti {
-			k++ // at k = τ/2 the line is symmetric in α₀ and α_τ
-		}
-		lr0 := genUniform(r, 0.05, 0.5)
-		return Args{"k": k, "lr0": lr0, "lr_tau": lr0 * genUniform(r, 0.01, 0.2), "tau": tau}
-	case "lr_exponential":
-		tau := genUniform(r, 2, 20)
-		return Args{"k": 1 + r.IntN(int(2*tau)), "lr0": genUniform(r, 0.05, 0.5), "tau": tau}
-	case "train":
-		return genTrain(r, i, d)
+		return out, nil
 	}
-	panic("reference: genCase: no generator for " + fn)
+}
+
+// The generators of one case, one per catalog function (Func.Gen), in catalog order.
+
+func genBernoulliNLL(r *rand.Rand, i, d int) Args {
+	a := Args{"lam": genUniform(r, 0.1, 0.9), "y": genBernoulliY(r)}
+	genBase(a, i)
+	return a
+}
+
+func genBernoulliMLE(r *rand.Rand, i, d int) Args { return Args{"y": genBernoulliY(r)} }
+
+func genCrossEntropy(r *rand.Rand, i, d int) Args {
+	p := genUniform(r, 0.1, 0.9)
+	lam := genUniform(r, 0.1, 0.8)
+	if math.Abs(lam-p) < 0.1 {
+		lam += 0.1
+	}
+	a := Args{"p": p, "lam": lam}
+	genBase(a, i)
+	return a
+}
+
+func genQuadratic(r *rand.Rand, i, d int) Args {
+	return Args{"w": genAwayFromZero(r, d, 0.2, 3), "a": RandomVector(r, d, 0.1, 3)}
+}
+
+func genLogisticLoss(r *rand.Rand, i, d int) Args {
+	a, _ := genLogistic(r, d)
+	return a
+}
+
+// genLogisticGrad is genLogisticLoss with a mini-batch but on every fourth case.
+func genLogisticGrad(r *rand.Rand, i, d int) Args {
+	a, n := genLogistic(r, d)
+	if i%4 != 3 {
+		a["batch"] = genBatch(r, n)
+	}
+	return a
+}
+
+func genLogistic(r *rand.Rand, d int) (Args, int) {
+	n := 8 + r.IntN(8)
+	X, y := LogisticData(r, n, d)
+	return Args{"w": RandomVector(r, d, -1.5, 1.5), "X": X, "y": y}, n
+}
+
+func genGDStep(r *rand.Rand, i, d int) Args {
+	return Args{"w": RandomVector(r, d, -2, 2), "g": genMixed(r, d, -6, 1), "lr": genUniform(r, 0.01, 0.5)}
+}
+
+func genMomentumStep(r *rand.Rand, i, d int) Args {
+	beta := []float64{0.9, 0.5, 0.99, genUniform(r, 0.6, 0.95)}[i%4]
+	return Args{
+		"w": RandomVector(r, d, -2, 2), "v": genMixed(r, d, -4, 1), "g": genMixed(r, d, -6, 1),
+		"lr": genUniform(r, 0.01, 0.5), "beta": beta,
+	}
+}
+
+// genNormalizedStep has a zero gradient component (on every other case in dimension 1).
+func genNormalizedStep(r *rand.Rand, i, d int) Args {
+	g := genMixed(r, d, -6, 1)
+	if d > 1 || i%2 == 0 {
+		g[r.IntN(d)] = 0
+	}
+	return Args{"w": RandomVector(r, d, -2, 2), "g": g, "lr": genUniform(r, 0.01, 0.5)}
+}
+
+func genAdamStep(r *rand.Rand, i, d int) Args {
+	m := genMixed(r, d, -5, 0)
+	v := genMixed(r, d, -6, 1)
+	for j := range v {
+		v[j] *= v[j]
+	}
+	b1, b2 := 0.9, 0.999
+	if i%3 == 2 {
+		b1, b2 = 0.8, 0.99
+	}
+	eps := 1e-8
+	if i%5 == 2 {
+		eps = genUniform(r, 0.1, 1)
+	}
+	return Args{
+		"w": RandomVector(r, d, -2, 2), "m": m, "v": v, "t": 1 + i%5, "g": genMixed(r, d, -6, 1),
+		"lr": genUniform(r, 0.001, 0.1), "beta1": b1, "beta2": b2, "eps": eps,
+	}
+}
+
+func genLRLinear(r *rand.Rand, i, d int) Args {
+	tau := []float64{5, 10, 20, 50}[r.IntN(4)]
+	ti := int(tau)
+	k := r.IntN(ti + 1)
+	if i%2 == 1 {
+		k = ti + 1 + r.IntN(2*ti)
+	} else if 2*k == ti {
+		k++ // at k = τ/2 the line is symmetric in α₀ and α_τ
+	}
+	lr0 := genUniform(r, 0.05, 0.5)
+	return Args{"k": k, "lr0": lr0, "lr_tau": lr0 * genUniform(r, 0.01, 0.2), "tau": tau}
+}
+
+func genLRExponential(r *rand.Rand, i, d int) Args {
+	tau := genUniform(r, 2, 20)
+	return Args{"k": 1 + r.IntN(int(2*tau)), "lr0": genUniform(r, 0.05, 0.5), "tau": tau}
+}
+
+// The first-step generators of the step functions (Func.Start), in catalog order.
+
+func startLR(r *rand.Rand, dim int) Args { return Args{"lr": genUniform(r, 0.01, 0.5)} }
+
+func startMomentum(r *rand.Rand, dim int) Args {
+	a := Args{}
+	a["lr"], a["beta"] = genUniform(r, 0.01, 0.5), []float64{0.9, 0.5, 0.99}[r.IntN(3)]
+	a["v"] = make([]float64, dim)
+	if r.IntN(2) == 0 {
+		a["v"] = genMixed(r, dim, -4, 0)
+	}
+	return a
+}
+
+func startAdam(r *rand.Rand, dim int) Args {
+	a := Args{"m": make([]float64, dim), "v": make([]float64, dim), "t": 1}
+	a["lr"], a["beta1"], a["beta2"] = genUniform(r, 0.001, 0.1), 0.9, 0.999
+	a["eps"] = []float64{1e-8, 1e-3, genUniform(r, 0.1, 1)}[r.IntN(3)]
+	return a
 }
 
 // genAwayFromZero returns d numbers of random sign with magnitudes in [lo, hi).
@@ -374,23 +416,6 @@ func genTrain(r *rand.Rand, i, d int) Args {
 	return a
 }
 
-// genDiagnose returns count diagnose cases: labelled curves of every label in turn, the
-// lecture's α = 0.01 / 0.48 / 0.51 ones first, with the weights except on every third case
-// whose label is clear without them.
-func genDiagnose(seed int64, count int) []Args {
-	curves := LabelledCurves(seed, (count+3)/4, true)
-	out := make([]Args, count)
-	for i := range out {
-		c := curves[i]
-		a := Args{"loss": c.Loss, "w": c.W}
-		if i%3 == 1 && genClear(c.Label, c.Loss, nil) {
-			delete(a, "w")
-		}
-		out[i] = a
-	}
-	return out
-}
-
 // TrajectoryInputs returns the inputs of a trajectory check of the step function fn
 // (gd_step, momentum_step, normalized_step or adam_step): start holds the first step's
 // arguments — w, the state (momentum's v zero or given; Adam's m, v zero and t = 1), the
@@ -407,202 +432,24 @@ func TrajectoryInputs(fn string, seed int64, steps, dim int) (start Args, grads 
 	if dim == 0 {
 		dim = genDefaultDim
 	}
+	f, ok := Lookup(fn)
+	if !ok || f.Start == nil {
+		return nil, nil, fmt.Errorf("trajectory inputs: %q is not a step function (%s)", fn, strings.Join(stepFuncNames(), ", "))
+	}
 	r := genRand(seed, "trajectory/"+fn)
 	grads = GradientSequence(seed, steps, dim)
 	start = Args{"w": RandomVector(r, dim, -2, 2), "g": append([]float64(nil), grads[0]...)}
-	switch fn {
-	case "gd_step", "normalized_step":
-		start["lr"] = genUniform(r, 0.01, 0.5)
-	case "momentum_step":
-		start["lr"], start["beta"] = genUniform(r, 0.01, 0.5), []float64{0.9, 0.5, 0.99}[r.IntN(3)]
-		start["v"] = make([]float64, dim)
-		if r.IntN(2) == 0 {
-			start["v"] = genMixed(r, dim, -4, 0)
-		}
-	case "adam_step":
-		start["m"], start["v"], start["t"] = make([]float64, dim), make([]float64, dim), 1
-		start["lr"], start["beta1"], start["beta2"] = genUniform(r, 0.001, 0.1), 0.9, 0.999
-		start["eps"] = []float64{1e-8, 1e-3, genUniform(r, 0.1, 1)}[r.IntN(3)]
-	default:
-		return nil, nil, fmt.Errorf("trajectory inputs: %q is not a step function (gd_step, momentum_step, normalized_step, adam_step)", fn)
-	}
+	maps.Copy(start, f.Start(r, dim))
 	return start, grads, nil
 }
 
-// LabelledCurves returns perLabel training curves of each label, in the order converged,
-// slow, oscillating, diverging, converged, …, each loss[0 … N] (20 ≤ N ≤ 60) of a real
-// gradient-descent or momentum run on a quadratic like the lecture's 0.1·w₁² + 2·w₂², with
-// its weights when withW is set. The first four are the lecture's figure where it has one:
-// α = 0.01 (slow), 0.48 (oscillating, which shows in the weights only) and 0.51
-// (diverging). Without withW, every oscillating curve oscillates in the loss. Each label is
-// what diagnose gives and is clear: it would not change under a small change of the
-// quantity that decides it (ratios by a factor 2, counts by one).
-func LabelledCurves(seed int64, perLabel int, withW bool) []LabelledCurve {
-	r := genRand(seed, "curves")
-	labels := []string{Converged, Slow, Oscillating, Diverging}
-	var out []LabelledCurve
-	for i := 0; i < perLabel; i++ {
-		for _, label := range labels {
-			for attempt := 0; ; attempt++ {
-				if attempt > 10000 {
-					panic(fmt.Sprintf("reference: LabelledCurves: no clear %s curve found", label))
-				}
-				spec := genCurveSpecFor(r, label, i, attempt, withW)
-				c := spec.run()
-				if !withW {
-					c.W = nil
-				}
-				if variantDiagnose(c.Loss, c.W, false) == label && genClear(label, c.Loss, c.W) {
-					c.Label = label
-					out = append(out, c)
-					break
-				}
-			}
+// stepFuncNames lists the step functions, whose trajectories TrajectoryInputs makes.
+func stepFuncNames() []string {
+	var names []string
+	for _, f := range catalog {
+		if f.Start != nil {
+			names = append(names, f.Name)
 		}
 	}
-	return out
-}
-
-// genCurveSpec is a run of GD (beta = 0) or momentum on Σ aᵢwᵢ².
-type genCurveSpec struct {
-	a, w0    []float64
-	lr, beta float64
-	n        int
-}
-
-// genCurveSpecFor proposes a run meant to get label (the lecture's case at i = 0, attempt 0).
-func genCurveSpecFor(r *rand.Rand, label string, i, attempt int, withW bool) genCurveSpec {
-	lecture := i == 0 && attempt == 0
-	s := genCurveSpec{
-		a:  []float64{genUniform(r, 0.05, 0.2), genUniform(r, 1.5, 2.5)},
-		w0: genAwayFromZero(r, 2, 0.5, 2),
-		n:  20 + r.IntN(41),
-	}
-	switch label {
-	case Converged:
-		s.a[0] = genUniform(r, 0.3, 1)
-		s.lr = genUniform(r, 0.15, 0.4)
-		s.n = 30 + r.IntN(31)
-		if r.IntN(2) == 0 {
-			s.beta = 0.5
-		}
-	case Slow:
-		s.lr = genUniform(r, 0.005, 0.03)
-		if lecture {
-			s.a, s.lr = []float64{0.1, 2}, 0.01
-		}
-	case Oscillating:
-		if withW && i%2 == 0 {
-			// GD whose fast coordinate flips sign by a factor 1 − 2a₂α in [−0.96, −0.86].
-			s.lr = (1 + genUniform(r, 0.86, 0.96)) / (2 * s.a[1])
-			s.n = 20 + r.IntN(21)
-			if lecture {
-				s.a, s.lr = []float64{0.1, 2}, 0.48
-			}
-			break
-		}
-		// Heavy momentum: the loss itself rises and falls.
-		s.beta = genUniform(r, 0.85, 0.95)
-		s.lr = genUniform(r, 0.3, 1.5)
-		s.w0[0] *= 0.2
-	case Diverging:
-		s.lr = (1 + genUniform(r, 1.02, 1.25)) / (2 * s.a[1])
-		if lecture {
-			s.a, s.lr = []float64{0.1, 2}, 0.51
-		}
-	}
-	return s
-}
-
-// run performs the run and records it.
-func (s genCurveSpec) run() LabelledCurve {
-	d := len(s.w0)
-	w := append([]float64(nil), s.w0...)
-	v := make([]float64, d)
-	loss := func() float64 {
-		l := 0.0
-		for i := range w {
-			l += s.a[i] * w[i] * w[i]
-		}
-		return l
-	}
-	c := LabelledCurve{Loss: []float64{loss()}, W: [][]float64{append([]float64(nil), w...)}}
-	for k := 0; k < s.n; k++ {
-		for i := range w {
-			g := 2 * s.a[i] * w[i]
-			if s.beta == 0 {
-				w[i] -= s.lr * g
-				continue
-			}
-			v[i] = s.beta*v[i] + (1-s.beta)*g
-			w[i] -= s.lr * v[i]
-		}
-		c.Loss = append(c.Loss, loss())
-		c.W = append(c.W, append([]float64(nil), w...))
-	}
-	opt := "GD"
-	if s.beta != 0 {
-		opt = fmt.Sprintf("momentum β = %.3g,", s.beta)
-	}
-	c.Why = fmt.Sprintf("%s α = %.4g on %.3g·w₁² + %.3g·w₂² from (%.3g, %.3g), %d steps",
-		opt, s.lr, s.a[0], s.a[1], s.w0[0], s.w0[1], s.n)
-	return c
-}
-
-// genClear reports whether label, the first of diagnose's rules to hold on (loss, w), is
-// clear: every rule before it fails, and it holds, with a margin — ratios by a factor 2 (the
-// loss test of rule 1 by 10 %), counts of rises or sign changes by one, a rise or fall of
-// the loss by a relative 1e-6 — and all values are finite and moderate.
-func genClear(label string, loss []float64, w [][]float64) bool {
-	for _, l := range loss {
-		if !(math.Abs(l) < 1e100) {
-			return false
-		}
-	}
-	q := variantDiagQuantities(loss, w)
-	if !q.finite {
-		return false
-	}
-	n := q.n
-	// Rule 1, diverging: loss[N] > loss[0].
-	if label == Diverging {
-		return q.last > 1.1*q.first
-	}
-	if !(q.last < 0.9*q.first) {
-		return false
-	}
-	// Rule 2, oscillating: rises that surely are and may be.
-	sure, maybe := 0, 0
-	for k := 0; k < n; k++ {
-		if loss[k+1] > loss[k]*(1+1e-6) {
-			sure++
-		}
-		if loss[k+1] > loss[k]*(1-1e-6) {
-			maybe++
-		}
-	}
-	lossOsc := 4*(sure-1) >= n
-	lossCalm := 4*(maybe+1) < n
-	wOsc, wCalm := false, true
-	for i := range q.changes {
-		if 5*(q.changes[i]-1) >= 4*q.pairs && q.dLastAbs[i] >= 0.2*q.dHalf[i] {
-			wOsc = true
-		}
-		if 5*(q.changes[i]+1) >= 4*q.pairs && q.dLastAbs[i] >= 0.05*q.dHalf[i] {
-			wCalm = false
-		}
-	}
-	if label == Oscillating {
-		return lossOsc || wOsc
-	}
-	if !lossCalm || !wCalm {
-		return false
-	}
-	// Rule 3, converged.
-	drop := q.first - q.last
-	step := math.Abs(q.last - q.prev)
-	if label == Converged {
-		return q.last <= 0.5e-3*q.first || step <= 0.5e-6*drop
-	}
-	return q.last >= 2e-3*q.first && step >= 2e-6*drop
+	return names
 }

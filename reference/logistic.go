@@ -94,3 +94,23 @@ func logisticSigmoid(z float64) float64 {
 	e := math.Exp(z)
 	return e / (1 + e)
 }
+
+// newLogistic reads and checks a logistic problem's data X and y.
+func newLogistic(r *ArgReader) (Problem, error) {
+	X, y := r.Mat("X"), r.Vec("y")
+	if err := catFirst(r.Err(), catDesign(X, y)); err != nil {
+		return nil, err
+	}
+	return Logistic{X: X, Y: y}, nil
+}
+
+// checkWeights fails unless w0 has one weight per column of X.
+func (l Logistic) checkWeights(d int) error {
+	if len(l.X[0]) != d {
+		return argErrorf("w0", "%d weights for X with %d columns", d, len(l.X[0]))
+	}
+	return nil
+}
+
+// rows returns the number of rows a mini-batch indexes.
+func (l Logistic) rows() int { return len(l.X) }

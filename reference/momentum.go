@@ -30,6 +30,18 @@ var _ Optimizer = (*Momentum)(nil)
 // Init sets the velocity to zero for d-dimensional weights.
 func (o *Momentum) Init(d int) { o.v = make([]float64, d) }
 
+// State returns the velocity v.
+func (o *Momentum) State() [][]float64 { return [][]float64{o.v} }
+
+// newMomentum reads and checks momentum's hyper-parameter beta.
+func newMomentum(r *ArgReader) (Optimizer, error) {
+	beta := r.Float("beta")
+	if err := catFirst(r.Err(), catRange("beta", beta, 0, 1, true)); err != nil {
+		return nil, err
+	}
+	return &Momentum{Beta: beta}, nil
+}
+
 // Step applies MomentumStep to w. If Init was not called for len(w), it starts from v = 0.
 func (o *Momentum) Step(w, g []float64, lr float64, k int) {
 	if len(o.v) != len(w) {

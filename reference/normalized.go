@@ -25,5 +25,11 @@ var _ Optimizer = Normalized{}
 // Init does nothing: Normalized has no state.
 func (Normalized) Init(d int) {}
 
+// State returns nil: Normalized has no state.
+func (Normalized) State() [][]float64 { return nil }
+
+// newNormalized returns Normalized, which has no hyper-parameters.
+func newNormalized(r *ArgReader) (Optimizer, error) { return Normalized{}, r.Err() }
+
 // Step sets wᵢ ← wᵢ − lr·gᵢ/|gᵢ| (unchanged where gᵢ = 0).
 func (Normalized) Step(w, g []float64, lr float64, k int) { NormalizedStep(w, w, g, lr) }

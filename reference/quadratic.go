@@ -37,3 +37,20 @@ func quadraticCheck(n, d int) {
 		panic("reference: Quadratic: length mismatch")
 	}
 }
+
+// newQuadratic reads and checks a quadratic problem's curvatures a.
+func newQuadratic(r *ArgReader) (Problem, error) {
+	a := r.Vec("a")
+	if err := catFirst(r.Err(), catNonEmpty("a", a), catFiniteVec("a", a)); err != nil {
+		return nil, err
+	}
+	return Quadratic{A: a}, nil
+}
+
+// checkWeights fails unless w0 has one weight per curvature.
+func (q Quadratic) checkWeights(d int) error {
+	if len(q.A) != d {
+		return argErrorf("w0", "%d weights for a quadratic with %d curvatures", d, len(q.A))
+	}
+	return nil
+}

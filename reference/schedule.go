@@ -21,6 +21,24 @@ func LRExponential(k int, lr0, tau float64) float64 {
 	return lr0 * math.Exp(-float64(k)/tau)
 }
 
+// newLinear reads and checks a linear schedule's lr_tau and tau.
+func newLinear(r *ArgReader, lr0 float64) (Schedule, error) {
+	lrTau, tau := r.Float("lr_tau"), r.Float("tau")
+	if err := catFirst(r.Err(), catFinite("lr_tau", lrTau), catPositive("tau", tau)); err != nil {
+		return nil, err
+	}
+	return Linear{LR0: lr0, LRTau: lrTau, Tau: tau}, nil
+}
+
+// newExponential reads and checks an exponential schedule's tau.
+func newExponential(r *ArgReader, lr0 float64) (Schedule, error) {
+	tau := r.Float("tau")
+	if err := catFirst(r.Err(), catPositive("tau", tau)); err != nil {
+		return nil, err
+	}
+	return Exponential{LR0: lr0, Tau: tau}, nil
+}
+
 // Constant is a fixed learning rate: α_k = LR.
 type Constant struct {
 	LR float64

@@ -9,14 +9,6 @@ import (
 	"strings"
 )
 
-// variantTrainUses lists the catalog functions TrainWith calls.
-var variantTrainUses = map[string]bool{
-	"quadratic_loss": true, "quadratic_grad": true,
-	"logistic_loss": true, "logistic_grad": true,
-	"lr_linear": true, "lr_exponential": true,
-	"gd_step": true, "momentum_step": true, "normalized_step": true, "adam_step": true,
-}
-
 // TrainWith computes the catalog's train (DESIGN.md §2) on a's problem, optimizer, w0, steps,
 // batches and schedule, calling each loss, gradient, learning-rate schedule and optimizer
 // step by its catalog name through call: quadratic_grad(w, a) or logistic_grad(w, X, y,
@@ -41,100 +33,14 @@ type variantTrainOpts struct {
 }
 
 func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o variantTrainOpts) (any, error) {
-	r := a.Reader()
-	prob, opt := r.Object("problem"), r.Object("optimizer")
-	w0, steps := r.Vec("w0"), r.Int("steps")
-	var batches [][]int
-	if r.Has("batches") {
-		batches = r.IntLists("batches")
-	}
-	var sched Args
-	if r.Has("schedule") {
-		sched = r.Object("schedule")
-	}
-	if err := r.Err(); err != nil {
+	spec, err := parseTrain(a)
+	if err != nil {
 		return nil, err
 	}
-	if steps < 0 {
-		return nil, fmt.Errorf("argument %q: want an integer ≥ 0, got %d", "steps", steps)
+	if o.ignoreSchedule {
+		spec.rate = Func{}
 	}
-	if batches != nil && len(batches) != steps {
-		return nil, fmt.Errorf("argument %q: %d index lists for %d steps", "batches", len(batches), steps)
-	}
-
-	// The problem: its loss and gradient calls differ only in their fixed arguments.
-	pr := prob.Reader()
-	kind := pr.String("kind")
-	data := Args{}
-	lossFn, gradFn := "", ""
-	switch kind {
-	case "quadratic":
-		data["a"] = pr.Vec("a")
-		lossFn, gradFn = "quadratic_loss", "quadratic_grad"
-		if batches != nil {
-			return nil, fmt.Errorf("argument %q: only a logistic problem takes mini-batches", "batches")
-		}
-	case "logistic":
-		data["X"], data["y"] = pr.Mat("X"), pr.Vec("y")
-		lossFn, gradFn = "logistic_loss", "logistic_grad"
-	default:
-		if pr.Err() == nil {
-			return nil, fmt.Errorf("problem: argument %q: unknown problem %q", "kind", kind)
-		}
-	}
-	if err := pr.Err(); err != nil {
-		return nil, fmt.Errorf("problem: %w", err)
-	}
-
-	// The optimizer: its step function and the hyper-parameters every step passes.
-	or := opt.Reader()
-	okind, lr := or.String("kind"), or.Float("lr")
-	hyper := Args{}
-	stepFn := ""
-	state := map[string]bool{}
-	switch okind {
-	case "gd":
-		stepFn = "gd_step"
-	case "normalized":
-		stepFn = "normalized_step"
-	case "momentum":
-		stepFn = "momentum_step"
-		hyper["beta"] = or.Float("beta")
-		state["v"] = true
-	case "adam":
-		stepFn = "adam_step"
-		hyper["beta1"], hyper["beta2"], hyper["eps"] = or.Float("beta1"), or.Float("beta2"), or.Float("eps")
-		state["m"], state["v"] = true, true
-	default:
-		if or.Err() == nil {
-			return nil, fmt.Errorf("optimizer: argument %q: unknown optimizer %q", "kind", okind)
-		}
-	}
-	if err := or.Err(); err != nil {
-		return nil, fmt.Errorf("optimizer: %w", err)
-	}
-
-	// The schedule: a function of k, or none.
-	rateFn := ""
-	rateArgs := Args{"lr0": lr}
-	if sched != nil && !o.ignoreSchedule {
-		sr := sched.Reader()
-		switch skind := sr.String("kind"); skind {
-		case "linear":
-			rateFn = "lr_linear"
-			rateArgs["lr_tau"], rateArgs["tau"] = sr.Float("lr_tau"), sr.Float("tau")
-		case "exponential":
-			rateFn = "lr_exponential"
-			rateArgs["tau"] = sr.Float("tau")
-		default:
-			if sr.Err() == nil {
-				return nil, fmt.Errorf("schedule: argument %q: unknown schedule %q", "kind", skind)
-			}
-		}
-		if err := sr.Err(); err != nil {
-			return nil, fmt.Errorf("schedule: %w", err)
-		}
-	}
+	state := spec.step.State[1:]
 
 	loss := func(w []float64) (float64, error) {
 		if nan, inf := variantNonFinite(w); nan || inf {
@@ -143,24 +49,24 @@ func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o varia
 			}
 			return math.Inf(1), nil
 		}
-		b := data.Clone()
+		b := spec.data.Clone()
 		b["w"] = append([]float64(nil), w...)
-		res, err := call(lossFn, b)
+		res, err := call(spec.loss.Name, b)
 		if err != nil {
 			return 0, err
 		}
 		f, ok := toFloat(res)
 		if !ok {
-			return 0, fmt.Errorf("%s returned %T, want a number", lossFn, res)
+			return 0, fmt.Errorf("%s returned %T, want a number", spec.loss.Name, res)
 		}
 		return f, nil
 	}
 
-	d := len(w0)
-	w := append([]float64(nil), w0...)
-	st := map[string][]float64{}
-	for name := range state {
-		st[name] = make([]float64, d)
+	d := len(spec.w0)
+	w := append([]float64(nil), spec.w0...)
+	st := make([][]float64, len(state))
+	for i := range st {
+		st[i] = make([]float64, d)
 	}
 	var ws [][]float64
 	var ls []float64
@@ -178,7 +84,7 @@ func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o varia
 			return nil, err
 		}
 	}
-	for k := 0; k < steps; k++ {
+	for k := 0; k < spec.steps; k++ {
 		if nan, inf := variantNonFinite(w); nan || inf {
 			// A run gone non-finite stays so: NaN arithmetic would make every later
 			// weight NaN, and the catalog's functions reject non-finite arguments.
@@ -191,48 +97,48 @@ func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o varia
 			continue
 		}
 		// The gradient on this step's mini-batch.
-		ga := data.Clone()
+		ga := spec.data.Clone()
 		ga["w"] = append([]float64(nil), w...)
-		if batches != nil {
-			ga["batch"] = append([]int(nil), batches[k]...)
+		if spec.batches != nil {
+			ga["batch"] = append([]int(nil), spec.batches[k]...)
 		}
-		res, err := call(gradFn, ga)
+		res, err := call(spec.grad.Name, ga)
 		if err != nil {
 			return nil, fmt.Errorf("step %d: %w", k, err)
 		}
 		g, ok := toVec(res)
 		if !ok {
-			return nil, fmt.Errorf("step %d: %s returned %T, want a vector", k, gradFn, res)
+			return nil, fmt.Errorf("step %d: %s returned %T, want a vector", k, spec.grad.Name, res)
 		}
 
 		// This step's learning rate.
-		rate := lr
-		if rateFn != "" {
-			ra := rateArgs.Clone()
+		rate := spec.lr
+		if spec.rate.Name != "" {
+			ra := spec.rateArgs.Clone()
 			ra["k"] = k
-			res, err := call(rateFn, ra)
+			res, err := call(spec.rate.Name, ra)
 			if err != nil {
 				return nil, fmt.Errorf("step %d: %w", k, err)
 			}
 			if rate, ok = toFloat(res); !ok {
-				return nil, fmt.Errorf("step %d: %s returned %T, want a number", k, rateFn, res)
+				return nil, fmt.Errorf("step %d: %s returned %T, want a number", k, spec.rate.Name, res)
 			}
 		}
 
-		// The step.
-		sa := hyper.Clone()
+		// The step, from the state of the previous one.
+		sa := spec.hyper.Clone()
 		sa["w"], sa["g"], sa["lr"] = append([]float64(nil), w...), g, rate
-		for name, x := range st {
-			sa[name] = append([]float64(nil), x...)
+		for i, name := range state {
+			sa[name] = append([]float64(nil), st[i]...)
 		}
-		if stepFn == "adam_step" {
-			sa["t"] = k + 1
+		if c := spec.step.Counter; c != "" {
+			sa[c] = k + 1
 		}
-		res, err = call(stepFn, sa)
+		res, err = call(spec.step.Name, sa)
 		if err != nil {
 			return nil, fmt.Errorf("step %d: %w", k, err)
 		}
-		if err := variantTakeState(res, stepFn, w, st); err != nil {
+		if err := variantTakeState(res, spec.step.Name, w, state, st); err != nil {
 			return nil, fmt.Errorf("step %d: %w", k, err)
 		}
 		if err := record(); err != nil {
@@ -245,52 +151,38 @@ func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o varia
 	return map[string]any{"w": ws, "loss": ls}, nil
 }
 
-// variantTakeState copies a step function's result into w and the optimizer state st.
-func variantTakeState(res any, fn string, w []float64, st map[string][]float64) error {
+// variantTakeState copies a step function's result into w and the optimizer state st, whose
+// names are state.
+func variantTakeState(res any, fn string, w []float64, state []string, st [][]float64) error {
 	obj, isObj := res.(map[string]any)
 	if !isObj {
 		if a, ok := res.(Args); ok {
 			obj, isObj = map[string]any(a), true
 		}
 	}
-	want := func(name string, v any) error {
+	take := func(name string, v any, dst []float64) error {
 		x, ok := toVec(v)
 		if !ok || len(x) != len(w) {
 			return fmt.Errorf("%s returned %s of %T, want a vector of %d numbers", fn, name, v, len(w))
 		}
-		if name == "w" {
-			copy(w, x)
-		} else {
-			copy(st[name], x)
-		}
+		copy(dst, x)
 		return nil
 	}
-	if len(st) == 0 && !isObj {
-		return want("w", res)
+	if len(state) == 0 && !isObj {
+		return take("w", res, w)
 	}
 	if !isObj {
-		return fmt.Errorf("%s returned %T, want an object with keys w, %s", fn, res, strings.Join(variantStateNames(st), ", "))
+		return fmt.Errorf("%s returned %T, want an object with keys w, %s", fn, res, strings.Join(state, ", "))
 	}
-	if err := want("w", obj["w"]); err != nil {
+	if err := take("w", obj["w"], w); err != nil {
 		return err
 	}
-	for _, name := range variantStateNames(st) {
-		if err := want(name, obj[name]); err != nil {
+	for i, name := range state {
+		if err := take(name, obj[name], st[i]); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// variantStateNames lists the optimizer state's names in result order (m before v).
-func variantStateNames(st map[string][]float64) []string {
-	var names []string
-	for _, n := range []string{"m", "v"} {
-		if _, ok := st[n]; ok {
-			names = append(names, n)
-		}
-	}
-	return names
 }
 
 // variantTrainDerived derives a misconception of train from every misconception of a function
@@ -298,7 +190,7 @@ func variantStateNames(st map[string][]float64) []string {
 func variantTrainDerived(vs []Variant) []Variant {
 	var out []Variant
 	for _, v := range vs {
-		if !variantTrainUses[v.Func] {
+		if !trainUses(v.Func) {
 			continue
 		}
 		out = append(out, Variant{
@@ -316,6 +208,16 @@ func variantTrainDerived(vs []Variant) []Variant {
 		})
 	}
 	return out
+}
+
+// trainUses reports whether train calls the catalog function fn: a loss, step or rate of
+// one of its kinds, or the gradient of such a loss.
+func trainUses(fn string) bool {
+	f, _ := Lookup(fn)
+	if f.Loss != "" {
+		f, _ = Lookup(f.Loss)
+	}
+	return f.TrainKind != ""
 }
 
 // variantNonFinite reports whether x holds a NaN, and whether it holds an infinity.

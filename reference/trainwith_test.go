@@ -163,3 +163,63 @@ func TestTrainWithNonFinite(t *testing.T) {
 		t.Errorf("loss = %v, want finite then NaN", loss)
 	}
 }
+
+// signStep is a test optimizer, w ← w − lr·sign(g)·scale, to show that an optimizer is its
+// code plus one catalog row: train, TrainWith and NewOptimizer find it by its TrainKind.
+type signStep struct{ scale float64 }
+
+func (signStep) Init(int)           {}
+func (signStep) State() [][]float64 { return nil }
+func (o signStep) Step(w, g []float64, lr float64, k int) {
+	for i := range w {
+		w[i] -= lr * o.scale * math.Copysign(1, g[i])
+	}
+}
+
+func TestOptimizerIsOneRow(t *testing.T) {
+	row := Func{
+		Name: "sign_step",
+		Params: []Param{
+			{Name: "w", Kind: Vector}, {Name: "g", Kind: Vector}, {Name: "lr", Kind: Scalar},
+			{Name: "scale", Kind: Scalar},
+		},
+		Call:      catStep("sign_step"),
+		State:     []string{"w"},
+		TrainKind: "sign",
+		NewOptimizer: func(r *ArgReader) (Optimizer, error) {
+			return signStep{scale: r.Float("scale")}, r.Err()
+		},
+	}
+	saved := catalog
+	catalog = append(append([]Func(nil), catalog...), row)
+	defer func() { catalog = saved }()
+
+	a := Args{
+		"problem":   Args{"kind": "quadratic", "a": []float64{0.1, 2}},
+		"optimizer": Args{"kind": "sign", "lr": 0.1, "scale": 0.5},
+		"w0":        []float64{1, -1}, "steps": 2,
+		"schedule": Args{"kind": "exponential", "tau": 2},
+	}
+	want := [][]float64{{1, -1}, {0.95, -0.95}, {0.95 - 0.05*math.Exp(-0.5), -0.95 + 0.05*math.Exp(-0.5)}}
+	for name, train := range map[string]func(Args) (any, error){
+		"train":     func(a Args) (any, error) { return Call("train", a) },
+		"TrainWith": func(a Args) (any, error) { return TrainWith(a, Call) },
+	} {
+		res, err := train(a)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		w := res.(map[string]any)["w"].([][]float64)
+		for k := range want {
+			for i := range want[k] {
+				if math.Abs(w[k][i]-want[k][i]) > 1e-15 {
+					t.Errorf("%s: w[%d] = %v, want %v", name, k, w[k], want[k])
+				}
+			}
+		}
+	}
+	_, err := NewOptimizer(Args{"kind": "rmsprop", "lr": 0.1})
+	if err == nil || err.Error() != `argument "kind": unknown optimizer "rmsprop"; want gd, momentum, normalized, adam or sign` {
+		t.Errorf("NewOptimizer(rmsprop): %v", err)
+	}
+}

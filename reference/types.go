@@ -1,5 +1,7 @@
 package reference
 
+import "math/rand/v2"
+
 // This file holds the types shared by the catalog (catalog.go), the misconceptions
 // (variants.go) and the generators (generate.go).
 
@@ -22,10 +24,11 @@ func (k Kind) String() string { return kindNames[k] }
 
 // Param describes one argument of a catalog function.
 type Param struct {
-	Name     string
-	Kind     Kind
-	Optional bool
-	Doc      string // a few words: "the label vector, 0/1"
+	Name        string
+	Kind        Kind
+	Optional    bool
+	NonNegative bool   // a vector whose elements must be ≥ 0 (Adam's v)
+	Doc         string // a few words: "the label vector, 0/1"
 }
 
 // Func is one function of the assignment's catalog (DESIGN.md §2).
@@ -49,6 +52,37 @@ type Func struct {
 	// State[0]). Counter names an integer argument that advances by one per step ("t").
 	State   []string
 	Counter string
+
+	// TrainKind is set on the functions train is assembled from: the kind of train's problem
+	// object a loss defines ("quadratic"), of its optimizer object a step function does
+	// ("adam"), of its schedule object a rate function computes ("linear"). With it exactly
+	// one of NewProblem (on the loss), NewOptimizer (on the step) and NewSchedule (on the
+	// rate) is set: it reads the object's other keys — the loss's arguments but w, the step's
+	// hyper-parameters, the rate's arguments but k and lr0 — checks them and builds the typed
+	// reference, or returns an *ArgError naming the bad key.
+	TrainKind    string
+	NewProblem   func(r *ArgReader) (Problem, error)
+	NewOptimizer func(r *ArgReader) (Optimizer, error)
+	NewSchedule  func(r *ArgReader, lr0 float64) (Schedule, error)
+
+	// Gen returns count valid argument sets for the function drawn from r (Generate's stream
+	// for the function, from seed), with vectors of dimension dim where the function has a
+	// free one. Most rows build it with genEach from a generator of one case.
+	Gen func(r *rand.Rand, seed int64, count, dim int) ([]Args, error)
+	// Start is set on step functions: the arguments of a trajectory's first step besides w
+	// and g — lr, the state (zero or given) and the hyper-parameters — drawn from r
+	// (TrajectoryInputs).
+	Start func(r *rand.Rand, dim int) Args
+}
+
+// Param returns the parameter of the given name.
+func (f Func) Param(name string) (Param, bool) {
+	for _, p := range f.Params {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Param{}, false
 }
 
 // Variant is a named wrong version of a catalog function: a mistake students make.
@@ -71,6 +105,9 @@ type Problem interface {
 type Optimizer interface {
 	// Init sets the state to zero for d-dimensional weights.
 	Init(d int)
+	// State returns the state, the slices Step updates, in the order of the step function's
+	// Func.State after w (Adam: m, v); none for a stateless optimizer.
+	State() [][]float64
 	// Step updates w in place from gradient g with learning rate lr; k is the 0-based step number.
 	Step(w, g []float64, lr float64, k int)
 }

@@ -389,7 +389,7 @@ func LookupVariant(name string) (Variant, bool) {
 func variantCheckLen(n int, names []string, vecs ...[]float64) error {
 	for i, v := range vecs {
 		if len(v) != n {
-			return fmt.Errorf("argument %q: length %d, want %d", names[i], len(v), n)
+			return argErrorf(names[i], "length %d, want %d", len(v), n)
 		}
 	}
 	return nil
@@ -433,7 +433,7 @@ func variantBernoulliNLL(a Args, o variantNLLOpts) (any, error) {
 		return nil, err
 	}
 	if len(y) == 0 {
-		return nil, fmt.Errorf("argument %q: empty", "y")
+		return nil, argErrorf("y", "empty")
 	}
 	s := 0.0
 	for _, yi := range y {
@@ -459,7 +459,7 @@ func variantBernoulliMLE(a Args, median bool) (any, error) {
 		return nil, err
 	}
 	if len(y) == 0 {
-		return nil, fmt.Errorf("argument %q: empty", "y")
+		return nil, argErrorf("y", "empty")
 	}
 	if median {
 		s := append([]float64(nil), y...)
@@ -582,7 +582,7 @@ func variantLogisticGrad(a Args, o variantLogisticOpts) (any, error) {
 		}
 		for _, i := range batch {
 			if i < 0 || i >= len(X) {
-				return nil, fmt.Errorf("argument %q: row %d out of range [0, %d)", "batch", i, len(X))
+				return nil, argErrorf("batch", "row %d out of range [0, %d)", i, len(X))
 			}
 		}
 	} else {
@@ -592,7 +592,7 @@ func variantLogisticGrad(a Args, o variantLogisticOpts) (any, error) {
 		}
 	}
 	if len(batch) == 0 {
-		return nil, fmt.Errorf("argument %q: empty", "batch")
+		return nil, argErrorf("batch", "empty")
 	}
 	g := make([]float64, len(w))
 	for _, i := range batch {
@@ -815,10 +815,10 @@ func variantDiagnoseCall(a Args, o variantDiagnoseOpts) (any, error) {
 		return nil, err
 	}
 	if len(loss) < 5 {
-		return nil, fmt.Errorf("argument %q: %d values, want at least 5", "loss", len(loss))
+		return nil, argErrorf("loss", "%d values, want at least 5", len(loss))
 	}
 	if w != nil && len(w) != len(loss) {
-		return nil, fmt.Errorf("argument %q: %d rows, want one per loss value (%d)", "w", len(w), len(loss))
+		return nil, argErrorf("w", "%d rows, want one per loss value (%d)", len(w), len(loss))
 	}
 	if o.ignoreW {
 		w = nil

@@ -231,8 +231,19 @@ func TestVariantsListed(t *testing.T) {
 // TestVariantsTrainDerived checks that every variant of a function train calls has its
 // train counterpart with the same sentence.
 func TestVariantsTrainDerived(t *testing.T) {
+	uses := map[string]bool{
+		"quadratic_loss": true, "quadratic_grad": true,
+		"logistic_loss": true, "logistic_grad": true,
+		"lr_linear": true, "lr_exponential": true,
+		"gd_step": true, "momentum_step": true, "normalized_step": true, "adam_step": true,
+	}
+	for _, f := range Catalog() {
+		if trainUses(f.Name) != uses[f.Name] {
+			t.Errorf("trainUses(%s) = %v", f.Name, !uses[f.Name])
+		}
+	}
 	for _, v := range variants {
-		if !variantTrainUses[v.Func] {
+		if !uses[v.Func] {
 			continue
 		}
 		tv, ok := LookupVariant("train/" + v.Name)

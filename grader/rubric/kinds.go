@@ -110,7 +110,7 @@ func decodeCalls(d *decoder, m *nodeMap, c *Check, cs *checkSrc) {
 // or convergence check.
 func validateGenerated(d *decoder, fn reference.Func, c *Check, cs *checkSrc) {
 	if g := c.Generate; g != nil && g.Count > 0 {
-		if _, err := generateArgs(fn.Name, g.Seed, g.Count, g.Dim); err != nil {
+		if _, err := reference.Generate(fn.Name, g.Seed, g.Count, g.Dim); err != nil {
 			d.errorf(resolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate inputs: %v", err)
 		}
 	}
@@ -161,7 +161,7 @@ func decodeClassification(d *decoder, m *nodeMap, c *Check, cs *checkSrc) {
 // validateCurves asks the reference for the labelled curves of a classification check.
 func validateCurves(d *decoder, fn reference.Func, c *Check, cs *checkSrc) {
 	if g := c.Generate; g != nil {
-		if err := labelledCurves(g.Seed, g.Count, c.WithW); err != nil {
+		if _, err := reference.LabelledCurves(g.Seed, g.Count, c.WithW); err != nil {
 			d.errorf(resolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate labelled curves: %v", err)
 		}
 	}

@@ -1,9 +1,9 @@
 package rubric
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -16,9 +16,6 @@ import (
 // the function, and every input the checks would send — literal cases, generated inputs,
 // trajectory starts — is accepted by the reference itself (reference.Call, Generate,
 // TrajectoryInputs), so that a rubric that loads can be graded.
-
-// argInError finds the argument an error of the reference names (`argument "lam": …`).
-var argInError = regexp.MustCompile(`argument "([^"]+)"`)
 
 // checkCatalog records every catalog problem of r; src holds the positions.
 func (d *decoder) checkCatalog(r *Rubric, src *source) {
@@ -147,12 +144,19 @@ func (d *decoder) checkCase(fn reference.Func, c *Check, args reference.Args, cs
 	}
 }
 
-// errorNode returns the node of the argument err names, else def.
+// errorNode returns the node of the argument err names (a *reference.ArgError; the object
+// holding it for a key of problem, optimizer or schedule), else def.
 func (d *decoder) errorNode(err error, args *nodeMap, def *yaml.Node) *yaml.Node {
-	if m := argInError.FindStringSubmatch(err.Error()); m != nil && args != nil {
-		if v, ok := args.vals[m[1]]; ok {
-			return resolve(v)
-		}
+	var ae *reference.ArgError
+	if !errors.As(err, &ae) || args == nil {
+		return def
+	}
+	name := ae.Arg
+	if ae.Object != "" {
+		name = ae.Object
+	}
+	if v, ok := args.vals[name]; ok {
+		return resolve(v)
 	}
 	return def
 }
@@ -333,7 +337,7 @@ func (d *decoder) checkTrajectory(fn reference.Func, c *Check, cs *checkSrc) {
 		}
 	}
 	seed, dim := c.Generate.Seed, c.Generate.Dim
-	start, grads, err := trajectoryInputs(fn.Name, seed, c.Steps, dim)
+	start, grads, err := reference.TrajectoryInputs(fn.Name, seed, c.Steps, dim)
 	if err != nil {
 		d.errorf(resolve(cs.m.at("generate")), cs.ctx, "the reference cannot generate this trajectory's inputs: %v", err)
 		return
@@ -350,7 +354,7 @@ func (d *decoder) checkTrajectory(fn reference.Func, c *Check, cs *checkSrc) {
 	hint := ""
 	if w, ok := c.Start["w"].([]any); ok && len(grads) > 0 && len(w) != len(grads[0]) {
 		hint = fmt.Sprintf(" (start.w has dimension %d, the generated state %d: set generate.dim: %d or give the whole state)", len(w), len(grads[0]), len(w))
-		if _, g2, err := trajectoryInputs(fn.Name, seed, c.Steps, len(w)); err == nil {
+		if _, g2, err := reference.TrajectoryInputs(fn.Name, seed, c.Steps, len(w)); err == nil {
 			grads = g2
 		}
 	}
@@ -359,30 +363,5 @@ func (d *decoder) checkTrajectory(fn reference.Func, c *Check, cs *checkSrc) {
 	}
 	if _, err := reference.Call(fn.Name, a); err != nil {
 		d.errorf(d.errorNode(err, cs.start, cs.start.node), cs.ctx, "start: the reference rejects the first step: %v%s", err, hint)
-	}
-}
-
-// generateArgs is reference.Generate, with a panic turned into an error.
-func generateArgs(fn string, seed int64, count, dim int) (args []reference.Args, err error) {
-	defer recoverErr(&err)
-	return reference.Generate(fn, seed, count, dim)
-}
-
-// trajectoryInputs is reference.TrajectoryInputs, with a panic turned into an error.
-func trajectoryInputs(fn string, seed int64, steps, dim int) (start reference.Args, grads [][]float64, err error) {
-	defer recoverErr(&err)
-	return reference.TrajectoryInputs(fn, seed, steps, dim)
-}
-
-// labelledCurves makes the labelled curves of a classification check, as the grader will.
-func labelledCurves(seed int64, perLabel int, withW bool) (err error) {
-	defer recoverErr(&err)
-	reference.LabelledCurves(seed, perLabel, withW)
-	return nil
-}
-
-func recoverErr(err *error) {
-	if r := recover(); r != nil {
-		*err = fmt.Errorf("internal error: %v", r)
 	}
 }
