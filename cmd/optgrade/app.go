@@ -89,7 +89,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
-				return usagef("unknown command %q (commands: check, grade, merge, rubric, reference)", c.Args().First())
+				return usagef("unknown command %q (commands: check, grade, merge, gradescope, rubric, reference)", c.Args().First())
 			}
 			return cli.ShowAppHelp(c)
 		},
@@ -97,6 +97,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			checkCommand(),
 			gradeCommand(),
 			mergeCommand(),
+			gradescopeCommand(),
 			rubricCommand(),
 			referenceCommand(),
 		},

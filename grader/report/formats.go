@@ -23,6 +23,9 @@ type Options struct {
 	// Width is the line width the text format wraps to (0: DefaultWidth); set it to the
 	// terminal's width.
 	Width int
+	// Hidden is the Gradescope visibility of hidden checks (gradescope format only):
+	// "after_published" when empty; "hidden" hides the student's total on Gradescope.
+	Hidden string
 }
 
 // A Format writes one grading result in one output format.

@@ -31,28 +31,39 @@ type gradescopeTest struct {
 }
 
 // gradescopeVisibility maps a check's visibility to Gradescope's words (the rubric already
-// uses them); anything else is shown.
-func gradescopeVisibility(v string) string {
+// uses them); anything else is shown. A hidden check becomes hidden (Options.Hidden, by
+// default "after_published"): Gradescope hides a student's total while any test that
+// carries points is "hidden", so hidden checks are shown — name, status, points — once the
+// grades are published.
+func gradescopeVisibility(v string, o Options) string {
 	switch v {
-	case "visible", "hidden", "after_due_date", "after_published":
+	case "hidden":
+		if o.Hidden != "" {
+			return o.Hidden
+		}
+		return "after_published"
+	case "visible", "after_due_date", "after_published":
 		return v
 	default:
 		return "visible"
 	}
 }
 
+// GradescopeVisibilities are Gradescope's visibility words, for Options.Hidden.
+var GradescopeVisibilities = []string{"visible", "hidden", "after_due_date", "after_published"}
+
 // Gradescope writes r as Gradescope's autograder results.json. Each check is a test named
 // "task / check" and numbered "task.check" (1-based), with its score and max_score, status
 // "passed" only when the check passed, the check's feedback as output, and the check's
-// visibility (visible, hidden, after_due_date); a task without checks (the submission could
+// visibility (visible, after_due_date; hidden checks as Options.Hidden); a task without checks (the submission could
 // not be graded) is one test with the task's points. A late penalty is one more test, "Late
 // penalty", with a negative score and max_score 0, so the tests' scores sum to the
 // top-level score, which is r.Score (Gradescope takes a top-level score over the tests'
 // sum). The top-level output says why a submission could not be graded and holds the
 // student's own output; it is plain text (output_format "text"). Top-level visibility is
 // "visible" (tests set their own), and stdout_visibility "hidden": the grader's stdout is
-// for instructors. Options are ignored.
-func Gradescope(w io.Writer, r *grader.Result, _ Options) error {
+// for instructors. Of the Options only Hidden is read.
+func Gradescope(w io.Writer, r *grader.Result, o Options) error {
 	res := gradescopeResults{
 		Score:            r.Score,
 		OutputFormat:     "text",
@@ -101,7 +112,7 @@ func Gradescope(w io.Writer, r *grader.Result, _ Options) error {
 				MaxScore:   c.MaxScore,
 				Status:     status,
 				Output:     printable(gradescopeOutput(c)),
-				Visibility: gradescopeVisibility(c.Visibility),
+				Visibility: gradescopeVisibility(c.Visibility, o),
 			})
 		}
 	}
