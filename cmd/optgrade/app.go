@@ -89,7 +89,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
-				return usagef("unknown command %q (commands: check, grade, merge, gradescope, rubric, reference)", c.Args().First())
+				return usagef("unknown command %q (commands: check, grade, merge, ingest, gradescope, rubric, reference)", c.Args().First())
 			}
 			return cli.ShowAppHelp(c)
 		},
@@ -98,6 +98,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			gradeCommand(),
 			mergeCommand(),
 			gradescopeCommand(),
+			ingestCommand(),
 			rubricCommand(),
 			referenceCommand(),
 		},

@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -149,5 +150,40 @@ func copyFile(t *testing.T, from, to string, mode os.FileMode) {
 	os.MkdirAll(filepath.Dir(to), 0o755)
 	if err := os.WriteFile(to, data, mode); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestIngestThenGrade: a Canvas download ingested and graded: the student is the Canvas
+// user id, and with no time in the download there is no late penalty from file times.
+func TestIngestThenGrade(t *testing.T) {
+	py := needPython(t)
+	tmp := t.TempDir()
+	zipPath := filepath.Join(tmp, "canvas.zip")
+	f, _ := os.Create(zipPath)
+	zw := zip.NewWriter(f)
+	entries, _ := os.ReadDir("../../testdata/submissions/python-reference")
+	for i, e := range entries {
+		data, _ := os.ReadFile(filepath.Join("../../testdata/submissions/python-reference", e.Name()))
+		w, _ := zw.Create(fmt.Sprintf("doejane_LATE_12345_%d_%s", 900+i, e.Name()))
+		w.Write(data)
+	}
+	zw.Close()
+	f.Close()
+	subs := filepath.Join(tmp, "subs")
+	stdout, stderr, code := optgrade(t, "ingest", "--out", subs, zipPath)
+	if code != 0 || !strings.Contains(stdout, "12345") || !strings.Contains(stderr, "late") {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	out := filepath.Join(tmp, "results")
+	if _, stderr, code := optgrade(t, "grade", "--python", py, "--rubric", courseRubric, "--out", out, subs); code != 0 {
+		t.Fatalf("grade: exit %d\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "12345", "result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := readJSONResult(t, string(data))
+	if res.Student != "12345" || res.Score != 100 || res.SubmittedAtSource != "none" || res.LatePenalty != 0 {
+		t.Errorf("student %q, score %g, time from %q, penalty %g; want 12345, 100, none, 0", res.Student, res.Score, res.SubmittedAtSource, res.LatePenalty)
 	}
 }

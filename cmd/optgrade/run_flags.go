@@ -91,7 +91,7 @@ func (s runSettings) submitted(sub *runner.Submission, fallbackMtime bool) grade
 		return grader.Submitted{At: s.submittedAt, Source: "flag"}
 	case sub.SubmittedAt != nil:
 		return grader.Submitted{At: sub.SubmittedAt, Source: "manifest"}
-	case fallbackMtime:
+	case fallbackMtime && !sub.TimeUnknown:
 		if t, ok := newestFile(sub.Dir); ok {
 			return grader.Submitted{At: &t, Source: "mtime"}
 		}

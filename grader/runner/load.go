@@ -13,7 +13,7 @@ import (
 //
 //	student: s1234567
 //	run: [python3, solution.py]
-//	submitted_at: 2026-12-01T23:59:00+01:00   # optional, RFC 3339
+//	submitted_at: 2026-12-01T23:59:00+01:00   # optional, RFC 3339, or unknown
 const ManifestFile = "optgrade.yaml"
 
 // Submission is a submission folder and how to run it.
@@ -31,6 +31,9 @@ type Submission struct {
 	Language string
 	// SubmittedAt is the manifest's submitted_at, if any.
 	SubmittedAt *time.Time
+	// TimeUnknown is the manifest's "submitted_at: unknown": no time is known (an LMS
+	// download without one) and none may be guessed from file times.
+	TimeUnknown bool
 }
 
 // Options says how Load runs what it detects.
@@ -67,7 +70,7 @@ func Load(dir string, opt Options) (*Submission, error) {
 		if m.student != "" {
 			s.Student, s.Named = m.student, true
 		}
-		s.SubmittedAt = m.submittedAt
+		s.SubmittedAt, s.TimeUnknown = m.submittedAt, m.timeUnknown
 	}
 	k := detect(dir, m)
 	if k == nil {

@@ -173,3 +173,13 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+// "submitted_at: unknown" (what ingest writes when an LMS download has no time) says no
+// time is known, so that a batch never guesses one from file times.
+func TestSubmittedAtUnknown(t *testing.T) {
+	dir := testSubDir(t, "s3", map[string]string{ManifestFile: "student: s3\nsubmitted_at: unknown\n", "solution.py": ""})
+	s, err := Load(dir, Options{Python: "/bin/sh"})
+	if err != nil || !s.TimeUnknown || s.SubmittedAt != nil {
+		t.Errorf("got %+v, %v; want TimeUnknown and no time", s, err)
+	}
+}

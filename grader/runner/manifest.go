@@ -13,6 +13,9 @@ type manifest struct {
 	student     string
 	run         []string
 	submittedAt *time.Time
+	// timeUnknown: "submitted_at: unknown" — the time is not known (an LMS download
+	// without one), and must not be guessed from file times.
+	timeUnknown bool
 }
 
 // readManifest reads and strictly decodes a manifest: every problem names file:line.
@@ -58,9 +61,13 @@ func readManifest(path string) (*manifest, error) {
 				m.run = append(m.run, w.Value)
 			}
 		case "submitted_at":
+			if v.Kind == yaml.ScalarNode && v.Value == "unknown" {
+				m.timeUnknown = true
+				continue
+			}
 			t, err := time.Parse(time.RFC3339, v.Value)
 			if v.Kind != yaml.ScalarNode || err != nil {
-				return nil, at(v, "submitted_at: want an RFC 3339 time, e.g. 2026-12-01T23:59:00+01:00")
+				return nil, at(v, "submitted_at: want an RFC 3339 time, e.g. 2026-12-01T23:59:00+01:00, or unknown")
 			}
 			m.submittedAt = &t
 		default:
