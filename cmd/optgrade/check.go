@@ -28,6 +28,8 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			&cli.BoolFlag{Name: "all", Usage: "also run the hidden and after-due-date checks (needs the full rubric; for instructors proving a solution)"},
 			&cli.StringFlag{Name: "case", Usage: "replay one case `ID` (task/check/case, as the report shows it): the request in full, both answers side by side, your output, and a command that sends the same request to your program"},
 			&cli.StringFlag{Name: "task", Usage: "run only the checks of the task `ID`"},
+			&cli.BoolFlag{Name: "html", Usage: "also write the report as one HTML page with your curves beside the reference's, and print its path"},
+			&cli.StringFlag{Name: "html-out", Usage: "where --html writes the page (default: optgrade-report.html in the system's temporary folder)"},
 		),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
@@ -69,6 +71,13 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			explainStartError(res, s.python)
 			if err := format.Write(c.App.Writer, res, opts); err != nil {
 				return err
+			}
+			if c.Bool("html") || c.String("html-out") != "" {
+				path, err := writeHTMLReport(c.String("html-out"), res, opts)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(c.App.ErrWriter, "HTML report:", path)
 			}
 			switch {
 			case res.Error != "":

@@ -43,6 +43,7 @@ var formats = []Format{
 	{Name: "markdown", Doc: "Markdown feedback (feedback.md, GitHub Actions step summary)", Write: Markdown},
 	{Name: "junit", Doc: "JUnit XML for CI test reporters: a testsuite per task, a testcase per check", Write: JUnit},
 	{Name: "gradescope", Doc: "Gradescope autograder results.json", Write: Gradescope},
+	{Name: "html", Doc: "one self-contained HTML page: every check, failing cases in full, your curves beside the reference's", Write: HTML},
 }
 
 // Formats returns the output formats for single results, in table order.

@@ -53,6 +53,7 @@ var ext = map[string]string{
 	"markdown":   "md",
 	"junit":      "junit.xml",
 	"gradescope": "gradescope.json",
+	"html":       "html",
 }
 
 // variants are the option sets written for every format; the suffix names the golden file.
@@ -130,7 +131,7 @@ func TestColorOnlyWhenAsked(t *testing.T) {
 
 func TestNamesAndLookup(t *testing.T) {
 	names := report.Names()
-	want := []string{"text", "json", "markdown", "junit", "gradescope"}
+	want := []string{"text", "json", "markdown", "junit", "gradescope", "html"}
 	if !slices.Equal(names, want) {
 		t.Errorf("Names() = %q, want %q", names, want)
 	}
@@ -558,5 +559,5 @@ func TestTextContent(t *testing.T) {
 
 func ExampleNames() {
 	fmt.Println(strings.Join(report.Names(), ", "))
-	// Output: text, json, markdown, junit, gradescope
+	// Output: text, json, markdown, junit, gradescope, html
 }

@@ -1,0 +1,132 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/optgrade/optgrade/grader"
+	"github.com/optgrade/optgrade/grader/report"
+)
+
+// evil is what a hostile submission or rubric might put in any string: markup, a closing
+// SVG tag, quotes that would end an attribute, an event handler, and control characters
+// (NUL, ESC, BEL, a bidirectional override).
+const evil = "<script>alert(1)</script></svg><img src=x onerror=alert(2)>\"' onmouseover=alert(3) x=\x00\x1b[31m\x07\u202e&amp;</style>"
+
+// poison sets every string of v (recursively: structs, slices, pointers) to evil and every
+// JSON value (grader.Value) to a JSON string holding evil.
+func poison(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			poison(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				poison(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		if v.Type() == reflect.TypeOf(grader.Value(nil)) {
+			js, _ := json.Marshal(map[string]any{evil: []any{evil, 1.5}})
+			v.Set(reflect.ValueOf(grader.Value(js)))
+			return
+		}
+		for i := range v.Len() {
+			poison(v.Index(i))
+		}
+	case reflect.String:
+		v.SetString(evil)
+	}
+}
+
+// htmlTokens reads an HTML page leniently and returns its elements' names, their
+// attributes and its text.
+func htmlTokens(t *testing.T, page []byte) (elems []string, attrs []xml.Attr, text string) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(page))
+	d.Strict = false
+	d.AutoClose = xml.HTMLAutoClose
+	d.Entity = xml.HTMLEntity
+	var b strings.Builder
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("the page does not parse: %v", err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			elems = append(elems, strings.ToLower(tok.Name.Local))
+			attrs = append(attrs, tok.Attr...)
+		case xml.CharData:
+			b.Write(tok)
+		}
+	}
+	return elems, attrs, b.String()
+}
+
+func TestHTMLEscapesEverything(t *testing.T) {
+	for _, fx := range fixtures() {
+		t.Run(fx.name, func(t *testing.T) {
+			r := fx.result
+			poison(reflect.ValueOf(r))
+			r.Tasks[0].Checks = append(r.Tasks[0].Checks, grader.CheckResult{Name: evil, Status: grader.Fail, Message: evil,
+				Failures: []grader.CaseResult{{Label: evil, Fn: evil, Args: grader.Value(`{"<\/svg>":"<script>"}`), Message: evil}},
+				Runs:     []grader.Run{{Label: evil, Leaves: 1, Series: []grader.Series{{Name: evil, Student: []grader.Vec{{1}, {2}}, Reference: []grader.Vec{{1}, {3}}}}}}})
+			var b bytes.Buffer
+			if err := report.HTML(&b, r, report.Options{Verbose: true}); err != nil {
+				t.Fatal(err)
+			}
+			page := b.Bytes()
+			for _, c := range page {
+				if c < 0x20 && c != '\n' && c != '\t' {
+					t.Fatalf("raw control character %#x in the page", c)
+				}
+			}
+			if strings.Contains(string(page), "\u202e") {
+				t.Error("a bidirectional override reached the page unescaped")
+			}
+			if n, m := bytes.Count(page, []byte("<svg")), bytes.Count(page, []byte("</svg>")); n != m || n == 0 {
+				t.Errorf("%d <svg> and %d </svg>: an SVG was closed early or not drawn", n, m)
+			}
+			elems, attrs, text := htmlTokens(t, page)
+			allowed := map[string]bool{}
+			for _, e := range strings.Fields(`html head meta title style body main h1 h2 h3 h4 p strong span div table thead tbody tr th td a code section article header pre details summary dl dt dd footer
+				svg g path text`) {
+				allowed[e] = true
+			}
+			for _, e := range elems {
+				if !allowed[e] {
+					t.Errorf("element <%s> in the page", e)
+				}
+			}
+			for _, a := range attrs {
+				name := strings.ToLower(a.Name.Local)
+				if strings.HasPrefix(name, "on") || name == "src" {
+					t.Errorf("attribute %s=%q in the page", name, a.Value)
+				}
+				if strings.Contains(strings.ToLower(a.Value), "javascript:") {
+					t.Errorf("attribute %s=%q carries a script", name, a.Value)
+				}
+			}
+			// The hostile text is shown, as text.
+			if !strings.Contains(text, `<script>alert(1)</script></svg><img src=x onerror=alert(2)>"' onmouseover=alert(3)`) {
+				t.Error("the hostile string does not show as text")
+			}
+			for _, scheme := range []string{"http:", "https:", "//"} {
+				if i := bytes.Index(bytes.ToLower(page), []byte(scheme)); i >= 0 {
+					t.Errorf("a URL in the page: %q", page[max(0, i-40):min(len(page), i+60)])
+				}
+			}
+		})
+	}
+}
