@@ -13,6 +13,9 @@
 //   - junit: JUnit XML, one testsuite per task and one testcase per check, for CI test
 //     reporters (GitHub Actions, Jenkins, GitLab).
 //   - gradescope: Gradescope's autograder results.json.
+//   - html: one self-contained page (inline CSS, inline SVG plots from the figure
+//     subpackage, no script, nothing loaded) with every check, the failing cases in full,
+//     and the student's curves beside the reference's.
 //
 // Batches of results are written by WriteGradebook (gradebook.csv), WriteBrightspace (a
 // Brightspace grade-import CSV) and WriteSummary (statistics computed by Summary).

@@ -27,8 +27,8 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 // SVG drawn by gonum/plot, styles are inline CSS: the page loads nothing (its Content
 // Security Policy forbids it), needs no JavaScript, and reads on a phone and in print.
 // Every string from the submission or the rubric is escaped by html/template, and control
-// characters are shown as \xNN. A hidden check shows its status and message but not its
-// cases' inputs or curves.
+// characters are shown as \xNN. Like every format it shows what r holds: a batch hands
+// students a result whose hidden checks were stripped first (batch.StudentView).
 func HTML(w io.Writer, r *grader.Result, o Options) error {
 	return htmlTemplate.Execute(w, newHTMLPage(r, o))
 }
@@ -63,7 +63,7 @@ type htmlCheck struct {
 	First                  *htmlCase
 	More                   []htmlCase // further failing cases (each in a closed <details>)
 	NotRun                 int
-	Hidden                 bool // a hidden check: cases and curves withheld
+	Hidden                 bool // a hidden check whose cases were withheld (batch.StudentView)
 	Runs                   []htmlRun
 	RunsLeft               int // runs not drawn
 }
@@ -161,7 +161,7 @@ func newHTMLCheck(c *grader.CheckResult) htmlCheck {
 		Hint:          printable(c.Hint),
 		Misconception: printable(c.Misconception),
 		NotRun:        c.NotRun,
-		Hidden:        c.Visibility == "hidden",
+		Hidden:        c.Visibility == "hidden" && c.Message == "" && len(c.Failures) == 0,
 	}
 	if hc.Class == "" {
 		hc.Class = "fail"
@@ -172,11 +172,6 @@ func newHTMLCheck(c *grader.CheckResult) htmlCheck {
 	if len(c.Details) > 0 && len(c.Failures) == 0 {
 		// Only the one-line summaries are known: show them under the message.
 		hc.Message += "\n" + printable(strings.Join(c.Details, "\n"))
-	}
-	if hc.Hidden {
-		// Its message names the hidden inputs: only the status, points and likely mistake show.
-		hc.Message = ""
-		return hc
 	}
 	for i := range c.Failures {
 		hcase := newHTMLCase(&c.Failures[i])

@@ -29,17 +29,12 @@ type Compare struct {
 }
 
 // Parts returns the first k at which student[k] differs from reference[k] by more than
-// atol + rtol·|reference[k]| (a missing or non-finite student value where the reference
-// has a number counts as different), or -1 when they never part.
+// atol + rtol·|reference[k]|, or -1 when they never part. A non-finite student value where
+// the reference has a number differs; steps past the end of the student's series (the run
+// stopped) are not compared.
 func Parts(student, reference []float64, atol, rtol float64) int {
-	for k, want := range reference {
-		if k >= len(student) {
-			if finite(want) {
-				return k
-			}
-			continue
-		}
-		got := student[k]
+	for k := range min(len(student), len(reference)) {
+		got, want := student[k], reference[k]
 		switch {
 		case !finite(want):
 			if !math.IsNaN(want) && got != want {
@@ -95,6 +90,7 @@ func (c Compare) plot() *plot.Plot {
 	p := plot.New()
 	p.Title.Text = sanitize(c.Title)
 	p.X.Label.Text = "step"
+	p.X.Tick.Marker = stepTicks{}
 	p.Add(plotter.NewGrid())
 	logY := true
 	var lo, hi float64 = math.Inf(1), math.Inf(-1)
@@ -159,6 +155,25 @@ func (distinctTicks) Ticks(lo, hi float64) []plot.Tick {
 		if distinct {
 			break
 		}
+	}
+	return ticks
+}
+
+// stepTicks mark whole steps: every step on a short run, round numbers of steps on a long one.
+type stepTicks struct{}
+
+func (stepTicks) Ticks(lo, hi float64) []plot.Tick {
+	first, last := math.Ceil(lo), math.Floor(hi)
+	every := 1.0
+	for _, e := range []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000} {
+		every = e
+		if (last-first)/e <= 8 {
+			break
+		}
+	}
+	var ticks []plot.Tick
+	for x := math.Ceil(first/every) * every; x <= last && len(ticks) < 100; x += every {
+		ticks = append(ticks, plot.Tick{Value: x, Label: strconv.FormatFloat(x, 'f', 0, 64)})
 	}
 	return ticks
 }

@@ -217,3 +217,43 @@ func TestEveryLectureFigureRenders(t *testing.T) {
 		t.Error("rendering to an unknown format did not fail")
 	}
 }
+
+func TestParts(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	tests := []struct {
+		name               string
+		student, reference []float64
+		want               int
+	}{
+		{"equal", []float64{1, 2, 3}, []float64{1, 2, 3}, -1},
+		{"within tolerance", []float64{1, 2.0000001, 3}, []float64{1, 2, 3}, -1},
+		{"out at step 1", []float64{1, 2.1, 3}, []float64{1, 2, 3}, 1},
+		{"the student stopped early: not a parting", []float64{1, 2}, []float64{1, 2, 3, 4}, -1},
+		{"a NaN parts", []float64{1, nan}, []float64{1, 2}, 1},
+		{"both infinite alike", []float64{inf}, []float64{inf}, -1},
+		{"infinite against a number", []float64{1, inf}, []float64{1, 5}, 1},
+	}
+	for _, tt := range tests {
+		if got := figure.Parts(tt.student, tt.reference, 1e-9, 1e-6); got != tt.want {
+			t.Errorf("%s: Parts = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestCompareSVG(t *testing.T) {
+	c := figure.Compare{Title: "w[0]\x1b\u202e", Student: []float64{1, 0.999}, Reference: []float64{1, 0.99, 0.98}, Parts: 1}
+	svg := c.SVG()
+	if !bytes.HasPrefix(svg, []byte("<svg ")) || !bytes.HasSuffix(bytes.TrimSpace(svg), []byte("</svg>")) {
+		t.Fatalf("not one inline <svg> element: %.80q…", svg)
+	}
+	texts, _ := svgText(t, svg)
+	all := strings.Join(texts, "\n")
+	for _, want := range []string{"reference", "your submission", "parts at step 1"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no %q in the plot: %q", want, texts)
+		}
+	}
+	if bytes.Contains(svg, []byte("\x1b")) || bytes.Contains(svg, []byte("\u202e")) || bytes.Contains(svg, []byte("http")) {
+		t.Error("a control character or URL in the SVG")
+	}
+}
