@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -117,7 +116,7 @@ func gradescopeRun(c *cli.Context) error {
 	var res *grader.Result
 	sub, run, err := s.prepare(gs.Dir)
 	if err != nil {
-		res = g.Grade(c.Context, failing{err}, student, gs.Dir, when)
+		res = g.Grade(c.Context, batch.Unloadable(err), student, gs.Dir, when)
 	} else {
 		res = g.Grade(c.Context, run, cmp.Or(student, sub.Student), gs.Dir, when)
 		explainStartError(res, s.python)
@@ -129,8 +128,3 @@ func gradescopeRun(c *cli.Context) error {
 		return report.Gradescope(w, batch.StudentView(res), report.Options{Hidden: c.String("hidden")})
 	})
 }
-
-// failing is a Runner for a submission that could not be loaded.
-type failing struct{ err error }
-
-func (f failing) Start(context.Context) (grader.Conn, error) { return nil, f.err }

@@ -244,7 +244,10 @@ func gradeOne(ctx context.Context, cfg Config, store Store, e *entry) (*grader.R
 	return res, false, nil
 }
 
-// failingRunner is a Runner for a submission folder that could not even be loaded.
+// Unloadable is a Runner for a submission folder that could not even be loaded: grading it
+// gives a result with the reason as its Error and every check scored 0.
+func Unloadable(err error) grader.Runner { return failingRunner{err} }
+
 type failingRunner struct{ err error }
 
 func (f failingRunner) Start(context.Context) (grader.Conn, error) { return nil, f.err }
