@@ -17,6 +17,7 @@ type Grader struct {
 	rubric *rubric.Rubric
 	all    bool
 	plans  [][]*checkPlan // per task, per check; nil where the check is not selected
+	hidden float64        // points of the checks not selected because they are not visible
 }
 
 // New plans every check of r. With all false only visible checks run (what a student's
@@ -36,6 +37,7 @@ func New(r *rubric.Rubric, all bool) (*Grader, error) {
 		for j := range t.Checks {
 			c := &t.Checks[j]
 			if !all && c.Visibility != rubric.Visible {
+				g.hidden += c.Points
 				continue
 			}
 			kind, ok := lookupKind(c.Kind)
@@ -82,6 +84,7 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 		SubmittedAt:       when.At,
 		SubmittedAtSource: when.Source,
 		Visibility:        "visible",
+		HiddenPoints:      g.hidden,
 	}
 	if g.all {
 		res.Visibility = "all"

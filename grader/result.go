@@ -29,12 +29,15 @@ type Result struct {
 	RawScore    float64 `json:"raw_score"`    // before the late penalty
 	LatePenalty float64 `json:"late_penalty"` // points taken off
 	// SubmittedAt and its source ("flag", "manifest", "mtime", "none").
-	SubmittedAt       *time.Time   `json:"submitted_at,omitempty"`
-	SubmittedAtSource string       `json:"submitted_at_source"`
-	LateDays          int          `json:"late_days,omitempty"`
-	Visibility        string       `json:"visibility"` // which checks ran: "visible" (check) or "all" (grade)
-	Tasks             []TaskResult `json:"tasks"`
-	Output            string       `json:"output,omitempty"` // the student's own prints, capped
+	SubmittedAt       *time.Time `json:"submitted_at,omitempty"`
+	SubmittedAtSource string     `json:"submitted_at_source"`
+	LateDays          int        `json:"late_days,omitempty"`
+	Visibility        string     `json:"visibility"` // which checks ran: "visible" (check) or "all" (grade)
+	// HiddenPoints are the points of the rubric's checks that did not run because they are
+	// not visible (0 when every check ran, or the rubric is the public copy).
+	HiddenPoints float64      `json:"hidden_points,omitempty"`
+	Tasks        []TaskResult `json:"tasks"`
+	Output       string       `json:"output,omitempty"` // the student's own prints, capped
 	// Error says why the submission could not be graded at all (it would not start, …);
 	// its tasks are then scored 0.
 	Error string `json:"error,omitempty"`

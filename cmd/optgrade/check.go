@@ -101,7 +101,6 @@ func replayCase(c *cli.Context, g *grader.Grader, run grader.Runner, sub *runner
 		err = report.ReplayJSON(c.App.Writer, rp, command)
 	} else {
 		_, opts, _ := readOutputFlags(c)
-		opts.Width = terminalWidth(c.App.Writer)
 		err = report.ReplayText(c.App.Writer, rp, command, opts)
 	}
 	switch {
@@ -130,7 +129,7 @@ func readOutputFlags(c *cli.Context) (report.Format, report.Options, error) {
 	if !ok {
 		return f, report.Options{}, usagef("unknown --format %q (formats: %s)", name, strings.Join(report.Names(), ", "))
 	}
-	opts := report.Options{Verbose: c.Bool("verbose")}
+	opts := report.Options{Verbose: c.Bool("verbose"), Width: terminalWidth(c.App.Writer)}
 	switch c.String("color") {
 	case "always":
 		opts.Color = true

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"os/exec"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 const brokenAdam = "../../testdata/submissions/broken-adam-no-bias"
@@ -144,5 +147,46 @@ func TestCheckOneTask(t *testing.T) {
 	}
 	if _, errOut, code := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--task", "adam", brokenAdam); code != exitUsage || !strings.Contains(errOut, "adam-step") {
 		t.Errorf("unknown task: exit %d, %q", code, errOut)
+	}
+}
+
+// TestReportReadsFirstTime grades a solution with three mistakes: each failing task names
+// its mistake first, shows one case in full with its id, and every line fits the width.
+func TestReportReadsFirstTime(t *testing.T) {
+	py := needPython(t)
+	for _, width := range []string{"100", "72"} {
+		t.Setenv("COLUMNS", width)
+		out, _, code := optgrade(t, "check", "--python", py, "--rubric", "../../submissions/kit/python/rubric.yaml", "../../testdata/students/three-bugs")
+		if code != exitFail {
+			t.Fatalf("exit %d", code)
+		}
+		ls := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		w, _ := strconv.Atoi(width)
+		for _, l := range ls {
+			if n := utf8.RuneCountInString(l); n > w {
+				t.Errorf("width %d: line of %d: %q", w, n, l)
+			}
+		}
+		if limit := map[int]int{100: 55, 72: 65}[w]; len(ls) > limit {
+			t.Errorf("width %d: %d lines, want at most %d:\n%s", w, len(ls), limit, out)
+		}
+		for _, task := range []string{"momentum-step", "adam-step", "lr-linear"} {
+			i := slices.IndexFunc(ls, func(l string) bool { return strings.HasPrefix(l, "FAIL  "+task+" ") })
+			if i < 0 || i+2 >= len(ls) || !strings.HasPrefix(ls[i+1], "  Likely mistake: ") {
+				t.Errorf("width %d: task %s does not open with its mistake:\n%s", w, task, out)
+				continue
+			}
+			j := slices.IndexFunc(ls[i+1:], func(l string) bool { return strings.HasPrefix(l, "  FAIL ") })
+			if j < 0 || !strings.HasPrefix(ls[i+1+j], "  FAIL "+task+"/") {
+				t.Errorf("width %d: task %s shows no case with its id", w, task)
+			}
+		}
+		flat := strings.Join(strings.Fields(out), " ")
+		if !strings.Contains(flat, "5 more cases fail the same way (adam-step/2/1 …") {
+			t.Errorf("width %d: the other Adam cases are not summed up:\n%s", w, out)
+		}
+		if !strings.Contains(flat, "Score: 36/50 on the public checks; the final grade adds hidden checks") {
+			t.Errorf("width %d: the score line does not say what it covers:\n%s", w, out)
+		}
 	}
 }

@@ -47,11 +47,7 @@ func (m mdWriter) write(r *grader.Result, o Options) {
 	}
 	m.p("## %s", title)
 	m.p("")
-	score := "**Score: " + points(r.Score, 2) + "/" + points(r.MaxScore, 2) + "**"
-	if r.LatePenalty != 0 {
-		score += " (" + points(r.RawScore, 2) + " before the late penalty)"
-	}
-	m.p("%s", score)
+	m.p("**%s**", mdText(scoreLine(r)))
 	m.p("")
 	if r.Error != "" {
 		m.p("> **Could not grade this submission:**")
@@ -61,10 +57,6 @@ func (m mdWriter) write(r *grader.Result, o Options) {
 	}
 	if l := lateLine(r); l != "" {
 		m.p("%s", mdText(l))
-		m.p("")
-	}
-	if r.Visibility == "visible" {
-		m.p("Public checks only: hidden checks run when the assignment is graded.")
 		m.p("")
 	}
 	if o.Verbose {
@@ -94,19 +86,18 @@ func (m mdWriter) write(r *grader.Result, o Options) {
 	var todo, passed []string
 	for i := range r.Tasks {
 		t := &r.Tasks[i]
-		var names []string
 		for j := range t.Checks {
-			c := &t.Checks[j]
-			switch c.Status {
-			case grader.Pass:
+			if c := &t.Checks[j]; c.Status == grader.Pass {
 				passed = append(passed, mdText(checkName(t, c))+mdText(caseCount(c)))
-			case grader.NotImplemented:
-				names = append(names, mdText(c.Name))
-			default:
-				m.check(t, c)
 			}
 		}
-		if len(names) > 0 {
+		fb := feedbackFor(t)
+		m.task(t, &fb)
+		if len(fb.todo) > 0 {
+			names := make([]string, len(fb.todo))
+			for k, n := range fb.todo {
+				names[k] = mdText(n)
+			}
 			todo = append(todo, "**"+mdText(t.ID)+"**: "+strings.Join(names, ", "))
 		}
 	}
@@ -147,32 +138,48 @@ func (m mdWriter) write(r *grader.Result, o Options) {
 	}
 }
 
-// check writes the section of a check that did not pass.
-func (m mdWriter) check(t *grader.TaskResult, c *grader.CheckResult) {
-	word := checkWord(c.Status)
-	name := checkName(t, c)
-	if c.Status == grader.Partial {
-		name += caseCount(c)
+// task writes the section of a task that did not pass: the likely mistake, one failing
+// case in full (with the command that replays it), and a line per other failing check.
+func (m mdWriter) task(t *grader.TaskResult, fb *taskFeedback) {
+	if len(fb.hints) == 0 && fb.shown == nil && len(fb.more) == 0 {
+		return
 	}
-	m.p("### %s: %s", mdStatus[word], mdText(name))
+	title := mdText(t.ID)
+	if t.Title != "" {
+		title += " — " + mdText(t.Title)
+	}
+	m.p("### %s: %s", mdStatus[taskStatus(t)], title)
 	m.p("")
-	body := c.Message
-	if body == "" {
-		body = string(c.Status)
-	}
-	details, more := capLines(c.Details, maxDetails)
-	for _, d := range details {
-		body += "\n" + d
-	}
-	if more > 0 {
-		body += fmt.Sprintf("\n… and %d more", more)
-	}
-	m.fence(printable(body))
-	m.p("")
-	if c.Hint != "" {
-		for _, l := range lines(c.Hint) {
+	for _, h := range fb.hints {
+		for i, l := range lines(h) {
+			if i == 0 {
+				l = "Likely mistake: " + l
+			}
 			m.p("> 💡 %s", mdText(l))
 		}
+		m.p("")
+	}
+	if s := fb.shown; s != nil {
+		m.p("**%s**: %s — replay it with %s", mdStatus[checkWord(s.status)], mdText(s.head), mdCode("optgrade check --case "+s.id))
+		m.p("")
+		body := wrap(s.call, DefaultWidth, "", "  ")
+		body = append(body, s.lines...)
+		m.fence(printable(strings.Join(body, "\n")))
+		m.p("")
+	}
+	for _, l := range fb.more {
+		first, rest, _ := strings.Cut(l.text, "\n")
+		m.p("- **%s** %s", mdStatus[checkWord(l.status)], mdText(first))
+		if rest != "" {
+			m.p("")
+			m.p("  ```text")
+			for _, x := range lines(printable(rest)) {
+				m.p("  %s", x)
+			}
+			m.p("  ```")
+		}
+	}
+	if len(fb.more) > 0 {
 		m.p("")
 	}
 }

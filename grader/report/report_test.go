@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/report"
@@ -532,28 +533,45 @@ func TestTextContent(t *testing.T) {
 		name, out, want string
 		present         bool
 	}{
-		{"failed check line", fail, "  FAIL adam / free-running: step 1: w[0] = 0.9990000, want 0.9900000 (rtol 1e-6)\n", true},
-		{"hint on its own line", fail, "\n       Your update matches Adam without bias correction: divide m and v by (1 − βᵗ).\n", true},
-		{"details capped", fail, "       … and 3 more\n", true},
+		{"mistake first", fail, "FAIL  adam       Adam (adam_step)                       0.0/30.0\n  Likely mistake: Your update matches Adam without bias correction: divide m and v by (1 − βᵗ).\n", true},
+		{"one case in full, with its id", fail, "  FAIL adam/1/1: free-running, step 1\n       adam_step(beta1=0.9, beta2=0.999, eps=1e-8, g=[1, 1], lr=0.01, m=[0, 0], t=1, v=[0, 0],\n         w=[1, 1])\n       w[0] = 0.999, want 0.99 (atol 0, rtol 1e-06)\n       the 49 steps after it were not run\n", true},
+		{"hidden check without inputs", fail, "  FAIL teacher-forced (hidden check): 9 of 50 cases fail\n", true},
+		{"hidden check values not shown", fail, "0.9980000", false},
+		{"replay hint", fail, "Replay a case in full: optgrade check --case adam/1/1\n", true},
 		{"not attempted task", fail, "FAIL  momentum   Momentum (momentum_step)", true},
 		{"not attempted summary", fail, "  not attempted\n", true},
 		{"not attempted within a task", fail, "  not attempted: slow curves\n", true},
 		{"no message for not attempted", fail, "NotImplementedError", false},
-		{"error check", fail, "  ERROR diagnose / lecture curves: ", true},
+		{"error check", fail, "  ERROR lecture curves (hidden check): 4 of 4 cases fail\n", true},
 		{"student output capped", fail, "    … and 4 more lines\n", true},
 		{"student escape shown, not sent", fail, `\x1b[31mred text`, true},
 		{"late penalty", fail, "Late penalty: -3.1 points (2 days late; submitted 2026-03-03 09:15:00 UTC, time from manifest)\n", true},
 		{"total", fail, "Score: 27.9/100 (31 before the late penalty)\n", true},
-		{"pass total", pass, "Score: 30/30\n", true},
+		{"pass total", pass, "Score: 30/30 on the public checks; the final grade adds hidden checks with other inputs.\n", true},
 		{"no output when all passed", pass, "hello from solution.py", false},
 		{"no elapsed unless verbose", pass, "Graded in", false},
-		{"public checks note", pass, "Public checks only", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if strings.Contains(tc.out, tc.want) != tc.present {
 				t.Errorf("contains %q = %v, want %v; output:\n%s", tc.want, !tc.present, tc.present, tc.out)
 			}
 		})
+	}
+}
+
+// TestTextWraps checks that no line of the text report is wider than the width asked for,
+// except the student's own output.
+func TestTextWraps(t *testing.T) {
+	text, _ := report.Lookup("text")
+	for _, width := range []int{60, 80, 100} {
+		out := string(write(t, text, withFailures(), report.Options{Width: width}))
+		inOutput := false
+		for _, l := range strings.Split(out, "\n") {
+			inOutput = inOutput || strings.HasPrefix(l, "Your program's output")
+			if n := utf8.RuneCountInString(l); n > width && !inOutput {
+				t.Errorf("width %d: a line of %d: %q", width, n, l)
+			}
+		}
 	}
 }
 

@@ -29,7 +29,7 @@ const (
 //
 // Colours (ANSI) are used only when o.Color is set.
 func Text(w io.Writer, r *grader.Result, o Options) error {
-	t := textWriter{color: o.Color}
+	t := textWriter{color: o.Color, width: o.width()}
 	t.header(r)
 	t.tasks(r, o.Verbose)
 	t.footer(r, o.Verbose)
@@ -38,8 +38,10 @@ func Text(w io.Writer, r *grader.Result, o Options) error {
 }
 
 type textWriter struct {
-	b     strings.Builder
-	color bool
+	b        strings.Builder
+	color    bool
+	width    int
+	replayID string // the first case shown in full, for the replay hint
 }
 
 // paint wraps s in an ANSI style when colour is on.
@@ -84,7 +86,7 @@ func (t *textWriter) statusWord(s string) string {
 
 func (t *textWriter) header(r *grader.Result) {
 	if r.Assignment != "" {
-		t.line("%s", t.paint(ansiBold, printable(heading(r))))
+		t.wrapped("", "  ", ansiBold, heading(r))
 	}
 	if r.Student != "" {
 		t.line("Student: %s", printable(r.Student))
@@ -124,36 +126,102 @@ func (t *textWriter) tasks(r *grader.Result, verbose bool) {
 		labelW = max(labelW, utf8.RuneCountInString(printable(taskLabel(task))))
 		ptsW = max(ptsW, len(points1(task.Score)+"/"+points1(task.MaxScore)))
 	}
+	// Titles are clipped so that a task's line fits the width.
+	labelW = max(min(labelW, t.width-(4+2+idW+2+2+ptsW)), 10)
 	for i := range r.Tasks {
 		task := &r.Tasks[i]
 		pts := points1(task.Score) + "/" + points1(task.MaxScore)
 		t.line("%s  %s  %s  %s%s", t.statusWord(taskStatus(task)),
-			pad(printable(task.ID), idW), pad(printable(taskLabel(task)), labelW),
+			pad(printable(task.ID), idW), pad(clipRunes(printable(taskLabel(task)), labelW), labelW),
 			strings.Repeat(" ", ptsW-len(pts)), pts)
-		var todo []string
-		for j := range task.Checks {
-			c := &task.Checks[j]
-			switch c.Status {
-			case grader.NotImplemented:
-				todo = append(todo, c.Name)
-			case grader.Pass:
-				if verbose {
-					t.line("  %s   %s%s", t.statusWord("ok"), printable(checkName(task, c)), caseCount(c))
-				}
-			default:
-				if r.Error == "" { // else every check says the same: it could not run
-					t.check(task, c)
+		if verbose {
+			for j := range task.Checks {
+				if c := &task.Checks[j]; c.Status == grader.Pass {
+					t.line("  %s   %s%s", t.statusWord("ok"), printable(c.Name), caseCount(c))
 				}
 			}
 		}
+		fb := feedbackFor(task)
+		if r.Error == "" { // else every check says the same: it could not run
+			t.feedback(&fb)
+		}
 		switch {
-		case len(todo) == 0:
-		case len(todo) == len(task.Checks):
+		case len(fb.todo) == 0:
+		case len(fb.todo) == len(task.Checks):
 			t.line("  %s", t.paint(ansiYellow, "not attempted"))
 		default:
-			t.line("  %s: %s", t.paint(ansiYellow, "not attempted"), printable(strings.Join(todo, ", ")))
+			t.wrapped("  "+t.paint(ansiYellow, "not attempted")+": ", "    ", "", strings.Join(fb.todo, ", "))
+		}
+		if fb.shown != nil && t.replayID == "" {
+			t.replayID = fb.shown.id
 		}
 	}
+}
+
+// feedback writes a task's likely mistake, its one failing case in full, and a line per
+// other failing check.
+func (t *textWriter) feedback(fb *taskFeedback) {
+	const indent = "       "
+	for _, h := range fb.hints {
+		t.wrapped("  Likely mistake: ", "    ", ansiYellow, h)
+	}
+	if s := fb.shown; s != nil {
+		t.wrapped("  "+t.statusWord(checkWord(s.status))+" ", "    ", "", s.id+": "+s.head)
+		t.wrapped(indent, indent+"  ", "", s.call)
+		for _, l := range s.lines {
+			t.wrapped(indent, indent+"  ", "", l)
+		}
+	}
+	for _, m := range fb.more {
+		for i, l := range lines(m.text) {
+			if i == 0 {
+				t.wrapped("  "+t.statusWord(checkWord(m.status))+" ", "    ", "", l)
+			} else {
+				t.wrapped(indent, indent+"  ", "", l)
+			}
+		}
+	}
+}
+
+// wrapped writes s made printable, wrapped to the width: the first line after first, the
+// others after indent (first's width is counted without its ANSI styles).
+func (t *textWriter) wrapped(first, indent, style, s string) {
+	pad := strings.Repeat(" ", visibleWidth(first))
+	for i, l := range wrap(printable(s), t.width, pad, indent) {
+		prefix, text := indent, strings.TrimPrefix(l, indent)
+		if i == 0 {
+			prefix, text = first, strings.TrimPrefix(l, pad)
+		}
+		if style != "" {
+			text = t.paint(style, text)
+		}
+		t.line("%s%s", prefix, text)
+	}
+}
+
+// visibleWidth counts the runes of s outside ANSI escape sequences.
+func visibleWidth(s string) int {
+	n, esc := 0, false
+	for _, r := range s {
+		switch {
+		case r == '\x1b':
+			esc = true
+		case esc && r == 'm':
+			esc = false
+		case !esc:
+			n++
+		}
+	}
+	return n
+}
+
+// clipRunes cuts s to n runes, ending it with "…" when cut.
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // caseCount is " (7/10)" for a check of several cases, "" otherwise.
@@ -162,32 +230,6 @@ func caseCount(c *grader.CheckResult) string {
 		return ""
 	}
 	return fmt.Sprintf(" (%d/%d)", c.Passed, c.Cases)
-}
-
-// check writes a check that did not pass: its message, its further failing cases (at most
-// maxDetails) and its hint.
-func (t *textWriter) check(task *grader.TaskResult, c *grader.CheckResult) {
-	const indent = "       "
-	word := checkWord(c.Status)
-	name := checkName(task, c)
-	if c.Status == grader.Partial {
-		name += caseCount(c)
-	}
-	msg := c.Message
-	if msg == "" {
-		msg = string(c.Status)
-	}
-	t.block("  "+t.statusWord(word)+" "+printable(name)+": ", indent, "", msg)
-	details, more := capLines(c.Details, maxDetails)
-	for _, d := range details {
-		t.block(indent, indent+"  ", "", d)
-	}
-	if more > 0 {
-		t.line("%s… and %d more", indent, more)
-	}
-	if c.Hint != "" {
-		t.block(indent, indent, ansiYellow, c.Hint)
-	}
 }
 
 func (t *textWriter) footer(r *grader.Result, verbose bool) {
@@ -208,18 +250,14 @@ func (t *textWriter) footer(r *grader.Result, verbose bool) {
 		}
 	}
 	t.line("")
-	if r.Visibility == "visible" {
-		t.line("Public checks only: hidden checks run when the assignment is graded.")
+	if t.replayID != "" {
+		t.wrapped("", "  ", "", "Replay a case in full: optgrade check --case "+t.replayID)
 	}
 	if l := lateLine(r); l != "" {
-		t.line("%s", t.paint(ansiYellow, l))
+		t.wrapped("", "  ", ansiYellow, l)
 	}
 	if verbose {
 		t.line("Graded in %.1f s.", r.Elapsed)
 	}
-	score := "Score: " + points(r.Score, 2) + "/" + points(r.MaxScore, 2)
-	if r.LatePenalty != 0 {
-		score += " (" + points(r.RawScore, 2) + " before the late penalty)"
-	}
-	t.line("%s", t.paint(ansiBold, score))
+	t.wrapped("", "  ", ansiBold, scoreLine(r))
 }

@@ -40,22 +40,30 @@ func wrap(s string, width int, first, indent string) []string {
 }
 
 // breakAt returns the byte index at which to break s so that the first part has at most
-// room runes: after the last ", " or space that fits, else at room runes.
+// room runes: before the last word that fits, preferring one that starts a new argument or
+// element ("lr=", "[", a letter) if that keeps at least half the line; else at room runes.
 func breakAt(s string, room int) int {
-	best, n := -1, 0
+	best, item, n := -1, -1, 0
+	prev := rune(0)
 	for i, r := range s {
 		if n == room {
 			break
 		}
 		n++
-		if r == ' ' {
-			best = i + 1
+		if prev == ' ' {
+			best = i
+			if r == '[' || r == '"' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') {
+				item = i
+			}
 		}
+		prev = r
+	}
+	if item > 0 && 2*utf8.RuneCountInString(s[:item]) >= room {
+		return item
 	}
 	if best > 0 {
 		return best
 	}
-	// no space: cut at room runes
 	n = 0
 	for i := range s {
 		if n == room {
