@@ -317,6 +317,8 @@ func TestSampleKitsAreTheKit(t *testing.T) {
 		t.Fatal(err)
 	}
 	copies, _ := filepath.Glob("../../testdata/submissions/*/optgrade_kit.py")
+	students, _ := filepath.Glob("../../testdata/students/*/optgrade_kit.py")
+	copies = append(copies, students...)
 	if len(copies) == 0 {
 		t.Fatal("no sample uses the kit")
 	}
