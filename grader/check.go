@@ -157,24 +157,25 @@ func (p *checkPlan) callString(c Call) string {
 	return clip(s, 160)
 }
 
-// runCheck runs one planned check against a submission and scores it.
-// faulted reports whether the submission hung, crashed or broke the protocol.
-func runCheck(ctx context.Context, p *checkPlan, conn Conn) (res CheckResult, faulted bool) {
+// runCheck runs one planned check against a submission and scores it; outs are its cases,
+// the evidence for naming a mistake (nameMistakes). faulted reports whether the submission
+// hung, crashed or broke the protocol on a case that counts.
+func runCheck(ctx context.Context, p *checkPlan, conn Conn) (res CheckResult, outs []outcome, faulted bool) {
 	res = CheckResult{
 		Name:       p.check.Name,
 		Kind:       string(p.check.Kind),
 		Visibility: string(p.check.Visibility),
 		MaxScore:   p.check.Points,
 	}
-	outs := p.kind.run(ctx, p, conn)
+	outs = p.kind.run(ctx, p, conn)
 	for _, o := range outs {
-		if o.reply.Fault != nil {
+		if o.reply.Fault != nil && !o.skipped {
 			faulted = true
 		}
 	}
 	res = p.score(res, outs)
 	res.Runs = p.runs(outs)
-	return res, faulted
+	return res, outs, faulted
 }
 
 // caseID names case k (from 0) of the check for replay: "adam-step/2/3".
@@ -217,7 +218,7 @@ func (p *checkPlan) score(res CheckResult, outs []outcome) CheckResult {
 	notImpl, faults := 0, 0
 	for i := range outs {
 		o := &outs[i]
-		if o.pass {
+		if o.pass && !o.skipped {
 			res.Passed++
 			continue
 		}
@@ -227,10 +228,10 @@ func (p *checkPlan) score(res CheckResult, outs []outcome) CheckResult {
 			res.Failures = append(res.Failures, p.caseResult(i, o))
 		}
 		failed = append(failed, o)
-		if o.reply.NotImplemented() {
+		if o.reply.NotImplemented() && !o.skipped {
 			notImpl++
 		}
-		if o.reply.Fault != nil {
+		if o.reply.Fault != nil && !o.skipped {
 			faults++
 		}
 	}
@@ -286,50 +287,7 @@ func (p *checkPlan) score(res CheckResult, outs []outcome) CheckResult {
 		}
 		res.Details = append(res.Details, o.label+": "+o.msg)
 	}
-	if vs := p.misconceptions(outs); len(vs) > 0 {
-		res.Misconception = vs[0].Name
-		res.Hint = vs[0].Sentence
-		for _, v := range vs {
-			res.matching = append(res.matching, v.Name)
-		}
-	}
 	return res
-}
-
-// misconceptions finds the registered wrong variants that explain the submission: those
-// whose result matches the submission's on every case that returned a result, including
-// at least one failing case. Several match when they differ only where the check does
-// not look (e.g. two momentum forms with the same weights); the first is named.
-func (p *checkPlan) misconceptions(outs []outcome) []reference.Variant {
-	anyFailedValid := false
-	for i := range outs {
-		if !outs[i].pass && outs[i].valid {
-			anyFailedValid = true
-		}
-	}
-	if !anyFailedValid {
-		return nil
-	}
-	tol := p.matchTol()
-	var found []reference.Variant
-next:
-	for _, v := range p.variants {
-		for i := range outs {
-			o := &outs[i]
-			if !o.valid || o.call.Fn != v.Func {
-				continue
-			}
-			want, err := p.variantResult(o, v)
-			if err != nil {
-				continue next
-			}
-			if _, ok := Compare(o.reply.Result, want, tol); !ok {
-				continue next
-			}
-		}
-		found = append(found, v)
-	}
-	return found
 }
 
 // matchTol is the tolerance within which a submission "matches" a misconception: the

@@ -112,9 +112,30 @@ func runFreeRunning(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 			for j := k + 1; j < len(outs); j++ {
 				outs[j] = outcome{label: p.labels[j], call: p.calls[j], fixed: j, msg: "not run: an earlier step failed", skipped: true}
 			}
+			if o.valid {
+				p.evidence(ctx, conn, outs[k+1:])
+			}
 			return outs
 		}
 		state = nextState(p.fn, a, o.reply.Result)
 	}
 	return outs
+}
+
+// evidence runs the steps a free-running trajectory did not run, teacher-forced (each from
+// the reference's state, in one pipelined batch), so that naming the mistake can weigh
+// them too. They stay skipped: they score nothing and are not reported.
+func (p *checkPlan) evidence(ctx context.Context, conn Conn, outs []outcome) {
+	if len(outs) == 0 {
+		return
+	}
+	calls := make([]Call, len(outs))
+	for i := range outs {
+		calls[i] = outs[i].call
+	}
+	for i, r := range conn.Do(ctx, calls) {
+		o := &outs[i]
+		o.reply, o.want = r, p.wants[o.fixed]
+		o.valid = r.Fault == nil && r.Err == ""
+	}
 }

@@ -136,6 +136,7 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 func (g *Grader) gradeTask(ctx context.Context, i int, conn Conn, skip string) TaskResult {
 	t := &g.rubric.Tasks[i]
 	tr := TaskResult{ID: t.ID, Title: t.Title, Function: t.Function}
+	var ran []ranCheck
 	for j, p := range g.plans[i] {
 		if p == nil {
 			continue
@@ -150,7 +151,8 @@ func (g *Grader) gradeTask(ctx context.Context, i int, conn Conn, skip string) T
 			tr.Checks = append(tr.Checks, CheckResult{Name: c.Name, Kind: string(c.Kind), Visibility: string(c.Visibility), Status: status, MaxScore: c.Points, Message: skip})
 			continue
 		}
-		cr, faulted := runCheck(ctx, p, conn)
+		cr, outs, faulted := runCheck(ctx, p, conn)
+		ran = append(ran, ranCheck{plan: p, outs: outs, result: len(tr.Checks)})
 		tr.Checks = append(tr.Checks, cr)
 		tr.Score += cr.Score
 		if faulted {
@@ -160,6 +162,7 @@ func (g *Grader) gradeTask(ctx context.Context, i int, conn Conn, skip string) T
 			conn = nil
 		}
 	}
+	nameMistakes(&tr, ran)
 	tr.Score = roundPoints(tr.Score)
 	return tr
 }

@@ -3,7 +3,9 @@ package grader
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/grader/runner"
@@ -26,6 +28,23 @@ type LintVariant struct {
 	Caught        bool   // some check of the task fails
 	Named         string // the misconception the failing checks name ("" if none)
 	Lost          float64
+	// Twins are the other registered misconceptions of the task that agree with this one
+	// on every case of the task's checks: the rubric cannot tell them apart. Equivalent
+	// lists those of them that no generated input tells apart either (they compute the same
+	// function, as two momentum forms do inside train): no rubric could.
+	Twins, Equivalent []string
+}
+
+// Notes lists, one per line, what an instructor may want to know but cannot fix: pairs
+// of misconceptions that give the same results on every input.
+func (l *Lint) Notes() []string {
+	var out []string
+	for _, v := range l.Variants {
+		if len(v.Equivalent) > 0 {
+			out = append(out, fmt.Sprintf("task %q: the misconception %q gives the same results as %s on every generated input: no rubric can tell them apart", v.Task, v.Variant, quoteList(v.Equivalent)))
+		}
+	}
+	return out
 }
 
 // Problems lists, one per line, what an instructor should fix: reference points lost,
@@ -49,6 +68,8 @@ func (l *Lint) Problems() []string {
 				named = fmt.Sprintf("%q", v.Named)
 			}
 			out = append(out, fmt.Sprintf("task %q: the misconception %q is caught, but the feedback names %s", v.Task, v.Variant, named))
+		case len(v.Twins) > len(v.Equivalent):
+			out = append(out, fmt.Sprintf("task %q: no check tells the misconception %q from %s: they agree on every case of the task", v.Task, v.Variant, quoteList(slices.DeleteFunc(slices.Clone(v.Twins), func(n string) bool { return slices.Contains(v.Equivalent, n) }))))
 		}
 	}
 	return out
@@ -78,6 +99,9 @@ func LintRubric(ctx context.Context, r *rubric.Rubric) (*Lint, error) {
 					}
 					for _, m := range c.matching {
 						explained = explained || m == v.Name
+						if m != v.Name && !slices.Contains(lv.Twins, m) {
+							lv.Twins = append(lv.Twins, m)
+						}
 					}
 				}
 			}
@@ -91,8 +115,52 @@ func LintRubric(ctx context.Context, r *rubric.Rubric) (*Lint, error) {
 				sort.Strings(list)
 				lv.Named = list[0]
 			}
+			for _, twin := range lv.Twins {
+				if tv, ok := reference.LookupVariant(twin); ok && equivalent(t.Function, v, tv) {
+					lv.Equivalent = append(lv.Equivalent, twin)
+				}
+			}
 			l.Variants = append(l.Variants, lv)
 		}
 	}
 	return l, nil
+}
+
+// quoteList writes "a", "b" and "c".
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+// equivalent reports whether two misconceptions of fn give the same results (within 1e-9,
+// relative) on every input fn's generator makes over several seeds and dimensions.
+func equivalent(fn string, a, b reference.Variant) bool {
+	tol := Tol{Atol: 1e-12, Rtol: 1e-9, SameNaN: true}
+	for seed := int64(1); seed <= 4; seed++ {
+		for _, dim := range []int{1, 3} {
+			cases, err := reference.Generate(fn, 7919*seed, 16, dim)
+			if err != nil {
+				return false
+			}
+			for _, c := range cases {
+				ra, errA := a.Call(c.Clone())
+				rb, errB := b.Call(c.Clone())
+				if (errA == nil) != (errB == nil) {
+					return false
+				}
+				if errA == nil {
+					if _, ok := Compare(runner.JSONShape(ra), runner.JSONShape(rb), tol); !ok {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
 }

@@ -75,8 +75,9 @@ func (g *Grader) Replay(ctx context.Context, run Runner, id string) (*Replay, er
 	}
 	rp.Request = fmt.Sprintf(`{"id":1,"fn":%s,"args":%s}`, strconv.Quote(o.call.Fn), JSONValue(o.call.Args))
 	if !o.pass {
-		res := q.score(CheckResult{}, outs)
-		rp.Misconception, rp.Hint = res.Misconception, res.Hint
+		tr := TaskResult{Checks: []CheckResult{q.score(CheckResult{}, outs)}}
+		nameMistakes(&tr, []ranCheck{{plan: q, outs: outs}})
+		rp.Misconception, rp.Hint = tr.Checks[0].Misconception, tr.Checks[0].Hint
 	}
 	return rp, nil
 }

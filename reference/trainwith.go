@@ -28,8 +28,9 @@ func TrainWith(a Args, call func(fn string, a Args) (any, error)) (any, error) {
 
 // variantTrainOpts selects the mistakes of the training loop itself.
 type variantTrainOpts struct {
-	skipInitial    bool // record w and loss after each step only
-	ignoreSchedule bool // constant rate lr whatever the schedule
+	skipInitial    bool        // record w and loss after each step only
+	ignoreSchedule bool        // constant rate lr whatever the schedule
+	along          [][]float64 // when set, step k starts from along[k] (see Variant.Along)
 }
 
 func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o variantTrainOpts) (any, error) {
@@ -85,6 +86,9 @@ func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o varia
 		}
 	}
 	for k := 0; k < spec.steps; k++ {
+		if k < len(o.along) && len(o.along[k]) == d {
+			copy(w, o.along[k])
+		}
 		if nan, inf := variantNonFinite(w); nan || inf {
 			// A run gone non-finite stays so: NaN arithmetic would make every later
 			// weight NaN, and the catalog's functions reject non-finite arguments.
@@ -193,21 +197,34 @@ func variantTrainDerived(vs []Variant) []Variant {
 		if !trainUses(v.Func) {
 			continue
 		}
-		out = append(out, Variant{
-			Name:     "train/" + v.Name,
-			Func:     "train",
-			Sentence: v.Sentence,
-			Call: func(a Args) (any, error) {
-				return TrainWith(a, func(fn string, b Args) (any, error) {
-					if fn == v.Func {
-						return v.Call(b)
-					}
-					return Call(fn, b)
-				})
-			},
-		})
+		call := func(fn string, b Args) (any, error) {
+			if fn == v.Func {
+				return v.Call(b)
+			}
+			return Call(fn, b)
+		}
+		out = append(out, variantTrain("train/"+v.Name, v.Sentence, call, variantTrainOpts{}))
 	}
 	return out
+}
+
+// variantTrain is the misconception of train that runs the loop with opts, calling call.
+func variantTrain(name, sentence string, call func(string, Args) (any, error), opts variantTrainOpts) Variant {
+	return Variant{
+		Name:     name,
+		Func:     "train",
+		Sentence: sentence,
+		Call:     func(a Args) (any, error) { return variantTrainWith(a, call, opts) },
+		Along: func(a Args, ws [][]float64) (any, error) {
+			o := opts
+			o.along = ws
+			if o.skipInitial && len(ws) > 0 {
+				// Such a run's ws[k] is the weights after step k: step k starts from ws[k−1].
+				o.along = append([][]float64{nil}, ws...)
+			}
+			return variantTrainWith(a, call, o)
+		},
+	}
 }
 
 // trainUses reports whether train calls the catalog function fn: a loss, step or rate of

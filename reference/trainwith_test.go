@@ -223,3 +223,38 @@ func TestOptimizerIsOneRow(t *testing.T) {
 		t.Errorf("NewOptimizer(rmsprop): %v", err)
 	}
 }
+
+// TestVariantAlong checks that a train misconception evaluated along given weights takes
+// each step from those weights: w[k+1] is one wrong step from ws[k], whatever came before.
+func TestVariantAlong(t *testing.T) {
+	v, ok := LookupVariant("train/gd-step-sign-flipped")
+	if !ok {
+		t.Fatal("no train/gd-step-sign-flipped")
+	}
+	a := Args{
+		"problem":   Args{"kind": "quadratic", "a": []float64{0.1, 2}},
+		"optimizer": Args{"kind": "gd", "lr": 0.1},
+		"w0":        []float64{1, 1}, "steps": 3,
+	}
+	ws := [][]float64{{1, 1}, {0.5, -2}, {3, 0.25}, {7, 7}}
+	res, err := v.Along(a, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := res.(map[string]any)["w"].([][]float64)
+	for k := 0; k < 3; k++ {
+		// Ascent: w + lr·2a·w.
+		want := []float64{ws[k][0] * (1 + 0.1*2*0.1), ws[k][1] * (1 + 0.1*2*2)}
+		for i := range want {
+			if math.Abs(got[k+1][i]-want[i]) > 1e-15 {
+				t.Errorf("w[%d] = %v, want %v", k+1, got[k+1], want)
+			}
+		}
+	}
+	// Along its own trajectory it is the variant itself.
+	own, _ := v.Call(a)
+	along, _ := v.Along(a, own.(map[string]any)["w"].([][]float64))
+	if fmt.Sprint(own) != fmt.Sprint(along) {
+		t.Errorf("along its own run %v, want %v", along, own)
+	}
+}

@@ -91,6 +91,12 @@ type Variant struct {
 	Func     string // the catalog function it replaces
 	Sentence string // one plain sentence for the student: "Your update matches Adam without bias correction: divide m and v by (1 − βᵗ)."
 	Call     func(Args) (any, error)
+	// Along is set on the misconceptions of train: Call evaluated along the weights ws of a
+	// run (w₀ first, as train returns them), step k starting from ws[k] — its own previous
+	// result in Call — with the optimizer's state carried on. Comparing its w[k+1] with
+	// ws[k+1] judges every step on its own, so rounding differences cannot grow along a
+	// long or chaotic run.
+	Along func(a Args, ws [][]float64) (any, error)
 }
 
 // Problem is a training objective in gonum's shapes, with mini-batch gradients.

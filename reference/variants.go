@@ -307,22 +307,12 @@ var variants = []Variant{
 	},
 
 	// The training loop itself (train's other variants are derived in trainwith.go).
-	{
-		Name:     "train-skips-initial-point",
-		Func:     "train",
-		Sentence: "Your trajectory starts after the first step: w and loss must begin with w₀ and L(w₀), steps + 1 entries each.",
-		Call: func(a Args) (any, error) {
-			return variantTrainWith(a, Call, variantTrainOpts{skipInitial: true})
-		},
-	},
-	{
-		Name:     "train-schedule-ignored",
-		Func:     "train",
-		Sentence: "Your loop ignores the schedule: step k must use the schedule's rate α_k, which starts at α₀ = lr.",
-		Call: func(a Args) (any, error) {
-			return variantTrainWith(a, Call, variantTrainOpts{ignoreSchedule: true})
-		},
-	},
+	variantTrain("train-skips-initial-point",
+		"Your trajectory starts after the first step: w and loss must begin with w₀ and L(w₀), steps + 1 entries each.",
+		Call, variantTrainOpts{skipInitial: true}),
+	variantTrain("train-schedule-ignored",
+		"Your loop ignores the schedule: step k must use the schedule's rate α_k, which starts at α₀ = lr.",
+		Call, variantTrainOpts{ignoreSchedule: true}),
 
 	// Learning-rate diagnostics.
 	{

@@ -69,6 +69,9 @@ func rubricCommand() *cli.Command {
 					for _, p := range problems {
 						fmt.Fprintf(w, "%s: %s\n", r.File, p)
 					}
+					for _, n := range lint.Notes() {
+						fmt.Fprintf(w, "%s: note: %s\n", r.File, n)
+					}
 					caught := 0
 					for _, v := range lint.Variants {
 						if v.Caught {
