@@ -21,19 +21,8 @@ func firstStepUncorrected(t *testing.T) reference.Variant {
 	}}
 }
 
-const adamFreeOnly = `
-  - id: adam
-    function: adam_step
-    points: 2
-    checks:
-      - name: free
-        kind: trajectory
-        mode: free_running
-        steps: 5
-        points: 2
-        start: {w: [1, -2, 0.5], m: [0, 0, 0], v: [0, 0, 0], t: 1, lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8}
-        generate: {seed: 3}
-`
+// adamFreeOnly is stepTasks's free-running check alone.
+var adamFreeOnly = strings.Replace(stepTasks[:strings.Index(stepTasks, "      - name: forced")], "points: 4\n    checks", "points: 2\n    checks", 1)
 
 var adamFreeAndValue = strings.Replace(adamFreeOnly, "points: 2\n    checks", "points: 4\n    checks", 1) + `      - name: values
         kind: value
