@@ -3,9 +3,7 @@ package runner
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
-	"syscall"
 )
 
 // FaultKind says what went wrong with a call that got no usable response.
@@ -50,33 +48,6 @@ func faultAll(replies []Reply, idx []int, f *ProcessFault) []Reply {
 		replies[i].Fault = f
 	}
 	return replies
-}
-
-// exitStatus says how the process ended: "exited with status 3", "was killed by SIGSEGV".
-// Inside bubblewrap, a program killed by signal n makes bwrap exit with 128+n.
-func (c *ProcessConn) exitStatus(st *os.ProcessState) string {
-	if st == nil {
-		return "ended"
-	}
-	ws, _ := st.Sys().(syscall.WaitStatus)
-	var sig syscall.Signal
-	switch {
-	case ws.Signaled():
-		sig = ws.Signal()
-	case c.iso.Bwrap && ws.ExitStatus() > 128 && ws.ExitStatus() < 128+65:
-		sig = syscall.Signal(ws.ExitStatus() - 128)
-	default:
-		return fmt.Sprintf("exited with status %d", ws.ExitStatus())
-	}
-	switch sig {
-	case syscall.SIGXCPU:
-		return "was killed by SIGXCPU (it used up its CPU time limit)"
-	case syscall.SIGKILL:
-		return "was killed by SIGKILL (out of memory?)"
-	case syscall.SIGXFSZ:
-		return "was killed by SIGXFSZ (it wrote a file over the size limit)"
-	}
-	return fmt.Sprintf("was killed by signal %d (%s)", int(sig), sig)
 }
 
 // showValue shows a decoded JSON value, shortened, for a message.

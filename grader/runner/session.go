@@ -294,13 +294,13 @@ func (c *ProcessConn) exitFault(fn string) *ProcessFault {
 		what = "answering hello"
 	}
 	select {
-	case <-p.exited:
+	case <-p.exited():
 	case <-time.After(exitWait):
 		return &ProcessFault{Kind: FaultExit, Fn: fn, Msg: fmt.Sprintf("closed its stdout while %s (the process was killed)", what)}
 	}
 	c.proc.stop(0)
 	c.proc = nil
-	msg := fmt.Sprintf("the process %s while %s", c.exitStatus(p.state), what)
+	msg := fmt.Sprintf("the process %s while %s", p.sp.Wait(), what)
 	c.out.Write([]byte("[optgrade] " + msg + "\n"))
 	return &ProcessFault{Kind: FaultExit, Fn: fn, Msg: msg}
 }

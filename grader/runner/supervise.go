@@ -5,9 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
-	"syscall"
 	"time"
-	"unsafe"
 
 	"github.com/optgrade/optgrade/grader/sandbox"
 )
@@ -33,12 +31,6 @@ func (c *ProcessConn) spawn() (*process, error) {
 		"OMP_NUM_THREADS=1",
 		"MKL_NUM_THREADS=1",
 	}, c.r.Env...)
-	iso, err := c.r.Sandbox.Apply(cmd, c.work)
-	if err != nil {
-		return nil, err
-	}
-	c.iso = iso
-
 	var files []*os.File // every pipe end, closed on failure
 	closeAll := func() {
 		for _, f := range files {
@@ -67,47 +59,42 @@ func (c *ProcessConn) spawn() (*process, error) {
 		return nil, err
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, errW
-	if err := cmd.Start(); err != nil {
+	sp, err := c.r.Sandbox.Start(cmd, c.work)
+	if err != nil {
 		closeAll()
 		return nil, err
 	}
+	c.iso = sp.Isolation()
 	inR.Close()
 	outW.Close()
 	errW.Close()
 	p := &process{
-		cmd:    cmd,
-		pgid:   cmd.Process.Pid, // Setsid: the process leads its own group
+		sp:     sp,
 		stdin:  inW,
 		stdout: outR,
 		stderr: errR,
 		events: make(chan event, 256),
 		quit:   make(chan struct{}),
-		exited: make(chan struct{}),
 	}
 	p.readers.Add(2)
-	go p.wait()
 	go p.readStdout(c.out, c.r.LineCap)
 	go p.readStderr(c.out)
 	return p, nil
 }
 
-// process is one OS process and the goroutines that serve it: wait (reaps it), readStdout
-// (splits stdout into responses and stray lines) and readStderr.
+// process is one OS process and the goroutines that serve it: readStdout (splits stdout
+// into responses and stray lines) and readStderr. The sandbox reaps it.
 type process struct {
-	cmd                   *exec.Cmd
-	pgid                  int
+	sp                    *sandbox.Process
 	stdin, stdout, stderr *os.File // our ends of the pipes
 	events                chan event
 	quit                  chan struct{} // closed by stop: readers drop events from then on
-	exited                chan struct{} // closed when the process is reaped; state is set then
-	state                 *os.ProcessState
 	readers               sync.WaitGroup
 	tail                  tail
 	stopOnce              sync.Once
 
-	mu      sync.Mutex
-	reaping bool   // the group may not be killed any more (its id may be reused)
-	near    string // the last stray JSON object with an "id", and why it is not a response
+	mu   sync.Mutex
+	near string // the last stray JSON object with an "id", and why it is not a response
 }
 
 // event is a response, or a line over LineCap.
@@ -116,27 +103,11 @@ type event struct {
 	overflow bool
 }
 
-// wait reaps the process. Before reaping (while the zombie holds the process group id),
-// it kills whatever is left of the group.
-func (p *process) wait() {
-	waitExited(p.cmd.Process.Pid)
-	p.mu.Lock()
-	_ = sandbox.KillGroup(p.pgid)
-	p.reaping = true
-	p.mu.Unlock()
-	_ = p.cmd.Wait()
-	p.state = p.cmd.ProcessState
-	close(p.exited)
-}
+// exited is closed when the process has ended and been reaped.
+func (p *process) exited() <-chan struct{} { return p.sp.Done() }
 
-// kill sends SIGKILL to the process group, unless the process is being reaped.
-func (p *process) kill() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !p.reaping {
-		_ = sandbox.KillGroup(p.pgid)
-	}
-}
+// kill kills the process's whole tree at once.
+func (p *process) kill() { p.sp.Kill() }
 
 // stop ends the process: close stdin, wait up to grace for it to exit, kill the group,
 // reap, let the readers drain the pipes for a moment, then close them. Only the first
@@ -146,12 +117,12 @@ func (p *process) stop(grace time.Duration) {
 		p.stdin.Close()
 		if grace > 0 {
 			select {
-			case <-p.exited:
+			case <-p.exited():
 			case <-time.After(grace):
 			}
 		}
 		p.kill()
-		<-p.exited
+		<-p.exited()
 		close(p.quit)
 		drained := make(chan struct{})
 		go func() {
@@ -175,17 +146,4 @@ func (p *process) nearMiss() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.near
-}
-
-// waitExited blocks until process pid has exited, without reaping it (waitid with
-// WNOWAIT), so that its process group id stays reserved.
-func waitExited(pid int) {
-	const pPID = 1     // P_PID
-	var info [128]byte // siginfo_t
-	for {
-		_, _, e := syscall.Syscall6(syscall.SYS_WAITID, pPID, uintptr(pid), uintptr(unsafe.Pointer(&info[0])), syscall.WEXITED|syscall.WNOWAIT, 0, 0)
-		if e != syscall.EINTR {
-			return
-		}
-	}
 }

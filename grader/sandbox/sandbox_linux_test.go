@@ -1,12 +1,14 @@
 package sandbox
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // run runs a shell script isolated by cfg in dir and returns its combined output.
@@ -15,9 +17,9 @@ func run(t *testing.T, cfg Config, dir, script string) (string, Isolation, error
 	cmd := exec.Command("/bin/sh", "-c", script)
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir}
-	iso, err := cfg.Apply(cmd, dir)
+	iso, err := cfg.apply(cmd, dir)
 	if err != nil {
-		t.Fatalf("Apply: %v", err)
+		t.Fatalf("apply: %v", err)
 	}
 	out, err := cmd.CombinedOutput()
 	return strings.TrimSpace(string(out)), iso, err
@@ -163,7 +165,7 @@ func TestApplyNobody(t *testing.T) {
 	}
 	dir := workDir(t)
 	cmd := exec.Command(prog)
-	iso, err := Config{}.Apply(cmd, dir)
+	iso, err := Config{}.apply(cmd, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +177,7 @@ func TestApplyNobody(t *testing.T) {
 
 func TestApplyDisabled(t *testing.T) {
 	cmd := exec.Command("/bin/sh", "-c", "ulimit -c")
-	iso, err := Config{Disable: true}.Apply(cmd, "relative/is/fine/here")
+	iso, err := Config{Disable: true}.apply(cmd, "relative/is/fine/here")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,12 +191,12 @@ func TestApplyDisabled(t *testing.T) {
 
 func TestApplyErrors(t *testing.T) {
 	cmd := exec.Command("optgrade-no-such-program")
-	if _, err := (Config{}).Apply(cmd, t.TempDir()); err == nil {
-		t.Error("Apply accepted a command that was not found")
+	if _, err := (Config{}).apply(cmd, t.TempDir()); err == nil {
+		t.Error("apply accepted a command that was not found")
 	}
 	cmd = exec.Command("/bin/true")
-	if _, err := (Config{}).Apply(cmd, "relative"); err == nil {
-		t.Error("Apply accepted a relative working directory")
+	if _, err := (Config{}).apply(cmd, "relative"); err == nil {
+		t.Error("apply accepted a relative working directory")
 	}
 }
 
@@ -205,7 +207,7 @@ func TestKillGroup(t *testing.T) {
 		}
 	}
 	cmd := exec.Command("/bin/sh", "-c", "sleep 100 & sleep 100")
-	if _, err := (Config{Disable: true}).Apply(cmd, "/"); err != nil {
+	if _, err := (Config{Disable: true}).apply(cmd, "/"); err != nil {
 		t.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
@@ -241,5 +243,45 @@ func TestInterpreterDirs(t *testing.T) {
 		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 			t.Errorf("interpreterDirs(%q) = %v, want %v", tt.path, got, tt.want)
 		}
+	}
+}
+
+// Start, Kill and Wait: the whole group dies, and Wait says how the program ended.
+func TestStartKillWait(t *testing.T) {
+	for name, cfg := range map[string]Config{"default": {}, "nobwrap": {NoBwrap: true}, "disabled": {Disable: true}} {
+		t.Run(name, func(t *testing.T) {
+			dir := workDir(t)
+			cmd := exec.Command("/bin/sh", "-c", "sleep 100 & echo started; exit 3")
+			cmd.Env = []string{"PATH=/usr/bin:/bin"}
+			out, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Close()
+			cmd.Stdout = w
+			p, err := cfg.Start(cmd, dir)
+			w.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The shell exits at once; its sleep is killed with the group, so stdout ends.
+			if why := p.Wait(); why != "exited with status 3" {
+				t.Errorf("Wait() = %q", why)
+			}
+			out.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if b, err := io.ReadAll(out); err != nil || string(b) != "started\n" {
+				t.Errorf("stdout %q, %v: the background sleep survived the end of its group", b, err)
+			}
+			p.Kill() // after the end: harmless
+		})
+	}
+	cmd := exec.Command("/bin/sleep", "100")
+	p, err := Config{NoBwrap: true}.Start(cmd, workDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Kill()
+	if why := p.Wait(); why != "was killed by SIGKILL (out of memory?)" {
+		t.Errorf("Wait() after Kill = %q", why)
 	}
 }

@@ -1,0 +1,178 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// systemDirs are bound read-only (or re-created as the same symbolic links) in bubblewrap.
+var systemDirs = []string{"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"}
+
+func bwrapArgs(dir string, readOnly []string) []string {
+	args := []string{"--unshare-all", "--die-with-parent", "--cap-drop", "ALL"}
+	for _, d := range systemDirs {
+		fi, err := os.Lstat(d)
+		switch {
+		case err != nil:
+		case fi.Mode()&fs.ModeSymlink != 0:
+			if target, err := os.Readlink(d); err == nil {
+				args = append(args, "--symlink", target, d)
+			}
+		case fi.IsDir():
+			args = append(args, "--ro-bind", d, d)
+		}
+	}
+	args = append(args, "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp")
+	seen := map[string]bool{}
+	for _, p := range readOnly {
+		p = filepath.Clean(p)
+		if seen[p] || underAny(p, systemDirs) {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			continue
+		}
+		seen[p] = true
+		args = append(args, "--ro-bind", p, p)
+	}
+	args = append(args, "--bind", dir, dir, "--chdir", dir)
+	return args
+}
+
+// interpreterDirs returns the installation directories of the program at path that lie
+// outside the system directories: for …/prefix/bin/prog, the prefix; else prog's directory.
+// It looks at the path as given and at the file it resolves to (a virtualenv's python links
+// to its base interpreter). It never returns / or a directory holding dir.
+func interpreterDirs(path, dir string) []string {
+	if !filepath.IsAbs(path) {
+		return nil
+	}
+	paths := []string{path}
+	if real, err := filepath.EvalSymlinks(path); err == nil && real != path {
+		paths = append(paths, real)
+	}
+	home, _ := os.UserHomeDir()
+	var out []string
+	for _, p := range paths {
+		if underAny(p, systemDirs) || under(p, dir) {
+			continue
+		}
+		d := filepath.Dir(p)
+		if filepath.Base(d) == "bin" {
+			if prefix := filepath.Dir(d); prefix != "/" && prefix != home && !under(dir, prefix) {
+				d = prefix
+			}
+		}
+		if d == "/" || under(dir, d) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+type probeResult struct {
+	path string
+	err  error
+}
+
+// bwrapProbes holds the probes as the grader's own user and as nobody.
+var bwrapProbes = [2]func() probeResult{
+	sync.OnceValue(func() probeResult { p, err := probeBwrap(false); return probeResult{p, err} }),
+	sync.OnceValue(func() probeResult { p, err := probeBwrap(true); return probeResult{p, err} }),
+}
+
+// Bubblewrap returns the path of a bwrap that works here for the user Apply runs it as
+// (nobody for a root grader, falling back to root), or why there is none. It probes once
+// per process by running `true` in a sandbox made as Apply makes them: bwrap may be
+// installed but unable to create namespaces, e.g. in an unprivileged container.
+func Bubblewrap() (string, error) {
+	if os.Geteuid() == 0 {
+		if p, err := bubblewrap(true); err == nil {
+			return p, nil
+		}
+	}
+	return bubblewrap(false)
+}
+
+func bubblewrap(asNobody bool) (string, error) {
+	i := 0
+	if asNobody {
+		i = 1
+	}
+	r := bwrapProbes[i]()
+	return r.path, r.err
+}
+
+func probeBwrap(asNobody bool) (string, error) {
+	path, err := exec.LookPath("bwrap")
+	if err != nil {
+		return "", errors.New("bwrap is not installed")
+	}
+	truePath, err := exec.LookPath("true")
+	if err != nil {
+		return "", errors.New("no `true` program to probe bwrap with")
+	}
+	dir, err := os.MkdirTemp("", "optgrade-probe-")
+	if err != nil {
+		return "", fmt.Errorf("probe bwrap: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	args := append(bwrapArgs(dir, nil), "--", truePath)
+	cmd := exec.CommandContext(ctx, path, args...)
+	if asNobody {
+		if err := os.Chmod(dir, 0o777); err != nil {
+			return "", fmt.Errorf("probe bwrap: %w", err)
+		}
+		cmd.SysProcAttr = &unix.SysProcAttr{Credential: nobodyCredential()}
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		msg := strings.TrimSpace(string(out))
+		if msg == "" {
+			msg = err.Error()
+		}
+		return "", fmt.Errorf("bwrap does not work here: %s", firstLine(msg))
+	}
+	return path, nil
+}
+
+// bwrapCommand wraps argv in bubblewrap: dir writable, the system and readOnly visible.
+func bwrapCommand(argv []string, dir string, readOnly []string, asNobody bool) []string {
+	bwrap, _ := bubblewrap(asNobody)
+	return slices.Concat([]string{bwrap}, bwrapArgs(dir, readOnly), []string{"--"}, argv)
+}
+
+// dieWithGrader asks the kernel to kill the process when the grader's thread that started
+// it ends.
+func dieWithGrader(a *unix.SysProcAttr) { a.Pdeathsig = unix.SIGKILL }
+
+// reap waits for the process to exit without reaping it (waitid with WNOWAIT), so that its
+// process group id stays reserved while it kills whatever is left of the group, then reaps.
+func (p *Process) reap() {
+	var info unix.Siginfo
+	for {
+		err := unix.Waitid(unix.P_PID, p.cmd.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	p.mu.Lock()
+	p.tree.kill()
+	p.reaped = true
+	p.mu.Unlock()
+	_ = p.cmd.Wait()
+}

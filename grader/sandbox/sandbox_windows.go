@@ -1,0 +1,143 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+)
+
+// On Windows a submission runs in a job object of its own: every process it starts joins
+// the job, and the grader kills the job whole (TerminateJobObject, and
+// KILL_ON_JOB_CLOSE when the grader lets go of it or dies). The job caps the memory of all
+// its processes together, their number, and the CPU time of each. There is no file-system
+// isolation and no user switch: the submission can read whatever the grader's user can.
+// A process the submission starts in the instant between its own start and its joining
+// the job escapes the job (Go cannot start a process suspended).
+
+const treeWords = "Windows job object (killed whole); no file-system isolation: the submission can read whatever the grader's user can"
+
+var errNoBwrap = errors.New("bubblewrap is Linux-only")
+
+// Bubblewrap says that there is no bubblewrap on Windows.
+func Bubblewrap() (string, error) { return "", errNoBwrap }
+
+func (c Config) plan() Isolation {
+	var iso Isolation
+	if c.Disable {
+		return iso
+	}
+	iso.Fallback = errNoBwrap.Error()
+	var words []string
+	if cpu := pick(int64(c.CPUSeconds), DefaultCPUSeconds); cpu > 0 {
+		words = append(words, fmt.Sprintf("cpu %d s per process", cpu))
+	}
+	if mem := pick(c.MemoryBytes, DefaultMemoryBytes); mem > 0 {
+		words = append(words, "memory "+byteSize(mem))
+	}
+	if n := pick(int64(c.Processes), DefaultProcesses); n > 0 {
+		words = append(words, fmt.Sprintf("%d processes", n))
+	}
+	if len(words) > 0 {
+		iso.Limits, iso.limits = "job object", strings.Join(words, ", ")
+	}
+	return iso
+}
+
+// pick returns the configured limit v, def for zero, or -1 (none) for a negative v.
+func pick(v, def int64) int64 {
+	switch {
+	case v < 0:
+		return -1
+	case v == 0:
+		return def
+	}
+	return v
+}
+
+// apply prepares cmd: its own console process group, dir as its working directory.
+func (c Config) apply(cmd *exec.Cmd, dir string) (Isolation, error) {
+	if cmd.Err != nil {
+		return Isolation{}, cmd.Err
+	}
+	if !c.Disable && !filepath.IsAbs(dir) {
+		return Isolation{}, fmt.Errorf("sandbox: working directory %q is not absolute", dir)
+	}
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &windows.SysProcAttr{}
+	}
+	cmd.SysProcAttr.CreationFlags |= windows.CREATE_NEW_PROCESS_GROUP
+	if cmd.Dir == "" {
+		cmd.Dir = dir
+	}
+	return c.plan(), nil
+}
+
+// tree is a job object.
+type tree struct{ job windows.Handle }
+
+// startTree makes the job, starts cmd and puts it in the job.
+func (c Config) startTree(cmd *exec.Cmd) (tree, error) {
+	job, err := windows.CreateJobObject(nil, nil)
+	if err != nil {
+		return tree{}, fmt.Errorf("sandbox: create a job object: %w", err)
+	}
+	var info windows.JOBOBJECT_EXTENDED_LIMIT_INFORMATION
+	info.BasicLimitInformation.LimitFlags = windows.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+	if !c.Disable {
+		if cpu := pick(int64(c.CPUSeconds), DefaultCPUSeconds); cpu > 0 {
+			info.BasicLimitInformation.LimitFlags |= windows.JOB_OBJECT_LIMIT_PROCESS_TIME
+			info.BasicLimitInformation.PerProcessUserTimeLimit = cpu * 10_000_000 // 100 ns units
+		}
+		if mem := pick(c.MemoryBytes, DefaultMemoryBytes); mem > 0 {
+			info.BasicLimitInformation.LimitFlags |= windows.JOB_OBJECT_LIMIT_JOB_MEMORY
+			info.JobMemoryLimit = uintptr(mem)
+		}
+		if n := pick(int64(c.Processes), DefaultProcesses); n > 0 {
+			info.BasicLimitInformation.LimitFlags |= windows.JOB_OBJECT_LIMIT_ACTIVE_PROCESS
+			info.BasicLimitInformation.ActiveProcessLimit = uint32(n)
+		}
+	}
+	if _, err := windows.SetInformationJobObject(job, windows.JobObjectExtendedLimitInformation,
+		uintptr(unsafe.Pointer(&info)), uint32(unsafe.Sizeof(info))); err != nil {
+		windows.CloseHandle(job)
+		return tree{}, fmt.Errorf("sandbox: limit the job object: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		windows.CloseHandle(job)
+		return tree{}, err
+	}
+	h, err := windows.OpenProcess(windows.PROCESS_SET_QUOTA|windows.PROCESS_TERMINATE, false, uint32(cmd.Process.Pid))
+	if err == nil {
+		err = windows.AssignProcessToJobObject(job, h)
+		windows.CloseHandle(h)
+	}
+	if err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		windows.CloseHandle(job)
+		return tree{}, fmt.Errorf("sandbox: put the process in its job object: %w", err)
+	}
+	return tree{job: job}, nil
+}
+
+func (t tree) kill() { _ = windows.TerminateJobObject(t.job, 1) }
+
+// reap reaps the process, then kills and closes its job (whatever it left running dies).
+func (p *Process) reap() {
+	_ = p.cmd.Wait()
+	p.mu.Lock()
+	p.tree.kill()
+	windows.CloseHandle(p.tree.job)
+	p.reaped = true
+	p.mu.Unlock()
+}
+
+func exitReason(st *os.ProcessState, _ Isolation) string {
+	return fmt.Sprintf("exited with status %d", st.ExitCode())
+}
