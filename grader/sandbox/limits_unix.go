@@ -38,15 +38,6 @@ type limit struct {
 // the grader's own hard limits (which an unprivileged process could not raise), and no
 // core files.
 func (c Config) limitList() []limit {
-	pick := func(v, def int64) int64 {
-		switch {
-		case v < 0:
-			return -1
-		case v == 0:
-			return def
-		}
-		return v
-	}
 	var out []limit
 	add := func(l limit) {
 		if l.soft < 0 {

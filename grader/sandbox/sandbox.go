@@ -148,6 +148,17 @@ func (p *Process) Wait() string {
 	return exitReason(p.state, p.iso)
 }
 
+// pick returns the configured limit v, def for zero, or -1 (none) for a negative v.
+func pick(v, def int64) int64 {
+	switch {
+	case v < 0:
+		return -1
+	case v == 0:
+		return def
+	}
+	return v
+}
+
 func under(p, dir string) bool {
 	p, dir = filepath.Clean(p), filepath.Clean(dir)
 	if p == dir {

@@ -49,17 +49,6 @@ func (c Config) plan() Isolation {
 	return iso
 }
 
-// pick returns the configured limit v, def for zero, or -1 (none) for a negative v.
-func pick(v, def int64) int64 {
-	switch {
-	case v < 0:
-		return -1
-	case v == 0:
-		return def
-	}
-	return v
-}
-
 // apply prepares cmd: its own console process group, dir as its working directory.
 func (c Config) apply(cmd *exec.Cmd, dir string) (Isolation, error) {
 	if cmd.Err != nil {
