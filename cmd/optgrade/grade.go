@@ -23,7 +23,8 @@ func gradeCommand() *cli.Command {
 		Description: `Each DIR is a submission folder, or a folder searched at any depth for submission
 folders (files and folders that hold no submission are listed as skipped). Writes
 OUT/<student>/result.json and feedback.md as each submission finishes, then rebuilds
-OUT/gradebook.csv, brightspace.csv, canvas.csv and summary.txt from every result in OUT.
+OUT/gradebook.csv, brightspace.csv, canvas.csv, summary.md, summary.json and summary.txt
+from every result in OUT.
 A resumed batch grades again exactly the submissions whose content, time, rubric or
 grader changed. Exit code 0 when every submission passed every check, 1 when some did
 not, 2 for a usage, rubric or student-id error, 3 when some submission could not be
@@ -136,7 +137,9 @@ func gradeAction(c *cli.Context) error {
 		return err
 	}
 	warnBook(c.App.ErrWriter, res, book)
-	report.WriteSummary(c.App.Writer, report.Summary(book.Results))
+	if err := book.WriteSummaryText(c.App.Writer); err != nil {
+		return err
+	}
 	return batchExit(res.Results)
 }
 
@@ -145,6 +148,11 @@ func warnBook(w io.Writer, res *batch.Outcome, book *batch.Book) {
 	if n := len(res.IDFromFolder); n > 0 {
 		fmt.Fprintf(w, "note: %d submission(s) name no student in optgrade.yaml; graded under the folder name: %s\n", n, strings.Join(res.IDFromFolder, ", "))
 	}
+	warnStore(w, book)
+}
+
+// warnStore tells what of the store's gradebooks needs a look.
+func warnStore(w io.Writer, book *batch.Book) {
 	if n := len(book.Missing); n > 0 {
 		var ids []string
 		for _, s := range book.Missing {

@@ -4,7 +4,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/optgrade/optgrade/grader/batch"
-	"github.com/optgrade/optgrade/grader/report"
 )
 
 func mergeCommand() *cli.Command {
@@ -30,8 +29,8 @@ rubrics, a student graded differently in two folders, and different rosters (exi
 			if err != nil {
 				return err
 			}
-			report.WriteSummary(c.App.Writer, report.Summary(book.Results))
-			return nil
+			warnStore(c.App.ErrWriter, book)
+			return book.WriteSummaryText(c.App.Writer)
 		},
 	}
 }

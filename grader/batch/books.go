@@ -109,6 +109,34 @@ func ReadBook(out string, o BookOptions) (*Book, error) {
 	return b, nil
 }
 
+// Submitted returns the rows that have a result (not the roster's missing students).
+func (b *Book) Submitted() []*grader.Result {
+	var rs []*grader.Result
+	for _, r := range b.Results {
+		if _, ok := b.Records[r.Student]; ok {
+			rs = append(rs, r)
+		}
+	}
+	return rs
+}
+
+// WriteSummaryText writes summary.txt: report's short statistics of the submitted
+// results, then a line for the missing students and one for late penalties from file
+// times.
+func (b *Book) WriteSummaryText(w io.Writer) error {
+	if err := report.WriteSummary(w, report.Summary(b.Submitted())); err != nil {
+		return err
+	}
+	if n := len(b.Missing); n > 0 {
+		fmt.Fprintf(w, "\nMissing: %d roster student(s) without a submission.\n", n)
+	}
+	if late := LateFromFileTimes(b.Results); len(late) > 0 {
+		_, err := fmt.Fprintf(w, "\nWARNING: %d late penalt(ies) come from file modification times: check them (see summary.md).\n", len(late))
+		return err
+	}
+	return nil
+}
+
 // storedRoster is the roster saved in the store, or nil.
 func storedRoster(out string) (*Roster, error) {
 	ro, err := ReadRoster(filepath.Join(out, RosterFile))
@@ -152,7 +180,7 @@ func WriteBooks(out string, o BookOptions) (*Book, error) {
 		{CanvasFile, func(w io.Writer) error {
 			return report.WriteCanvas(w, b.Results, report.CanvasOptions{Column: o.Column, Students: students, CanvasID: o.CanvasID})
 		}},
-		{SummaryTextFile, func(w io.Writer) error { return report.WriteSummary(w, report.Summary(b.Results)) }},
+		{SummaryTextFile, b.WriteSummaryText},
 		{SummaryMDFile, func(w io.Writer) error { return Summarize(b.Results).WriteMarkdown(w) }},
 		{SummaryJSONFile, func(w io.Writer) error { return Summarize(b.Results).WriteJSON(w) }},
 	}
