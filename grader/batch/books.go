@@ -42,6 +42,7 @@ type Book struct {
 	// (Error NoSubmission, scored 0) for each roster student without one, sorted by id.
 	Results []*grader.Result
 	Records map[string]Record // by student id, for the stored results
+	Keys    map[string]string // by student id: the student's folder in the store
 	// Missing lists the roster students without a submission.
 	Missing []report.Student
 	// NotOnRoster lists the stored students the roster does not know.
@@ -75,11 +76,12 @@ func ReadBook(out string, o BookOptions) (*Book, error) {
 			return nil, err
 		}
 	}
-	b := &Book{Records: map[string]Record{}, roster: roster}
+	b := &Book{Records: map[string]Record{}, Keys: map[string]string{}, roster: roster}
 	var template *grader.Result
 	for _, s := range stored {
 		b.Results = append(b.Results, s.Result)
 		b.Records[s.Record.Student] = s.Record
+		b.Keys[s.Record.Student] = s.Key
 		if template == nil {
 			template = s.Result
 		}
@@ -159,7 +161,7 @@ func (b *Book) students() map[string]report.Student {
 
 // WriteBooks rebuilds the gradebooks at the top of the store from every result in it
 // (not only this run's: a one-student regrade keeps every other row): gradebook.csv,
-// brightspace.csv, canvas.csv, summary.txt, summary.md and summary.json.
+// brightspace.csv, canvas.csv, summary.txt, summary.md, summary.json and summary.html.
 func WriteBooks(out string, o BookOptions) (*Book, error) {
 	b, err := ReadBook(out, o)
 	if err != nil {
@@ -183,6 +185,9 @@ func WriteBooks(out string, o BookOptions) (*Book, error) {
 		{SummaryTextFile, b.WriteSummaryText},
 		{SummaryMDFile, func(w io.Writer) error { return Summarize(b.Results).WriteMarkdown(w) }},
 		{SummaryJSONFile, func(w io.Writer) error { return Summarize(b.Results).WriteJSON(w) }},
+		{SummaryHTMLFile, func(w io.Writer) error {
+			return WriteSummaryHTML(w, Summarize(b.Results), b.Results, ReportLinks(out, b.Keys))
+		}},
 	}
 	for _, f := range files {
 		if err := WriteFileAtomic(filepath.Join(out, f.name), f.write); err != nil {

@@ -17,6 +17,13 @@ import (
 //go:embed html.tmpl
 var htmlSource string
 
+//go:embed html.css
+var htmlStyle string
+
+// HTMLStyle is the style sheet of the HTML report, for other pages of optgrade (a batch's
+// summary.html) to look the same: readable on a phone and in print.
+func HTMLStyle() template.CSS { return template.CSS(htmlStyle) }
+
 var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 
 // HTML writes r as one self-contained HTML page for the student: the score, every task
@@ -34,6 +41,7 @@ func HTML(w io.Writer, r *grader.Result, o Options) error {
 }
 
 type htmlPage struct {
+	CSS                        template.CSS
 	Title, Student, Submission string
 	Score, MaxScore, RawScore  string
 	Percent                    string // of the bar, 0–100
@@ -94,6 +102,7 @@ const (
 
 func newHTMLPage(r *grader.Result, o Options) htmlPage {
 	p := htmlPage{
+		CSS:        HTMLStyle(),
 		Title:      printable(heading(r)),
 		Student:    printable(r.Student),
 		Submission: printable(r.Submission),

@@ -64,23 +64,29 @@ const (
 // SVG draws the comparison as an SVG element for inline use in HTML (no XML prolog),
 // labelled for screen readers with its title and where the curves part.
 func (c Compare) SVG() []byte {
-	canvas := vgsvg.New(CompareWidth, CompareHeight)
+	label := c.Title + ": your values and the reference's"
+	if c.Parts >= 0 {
+		label += fmt.Sprintf(", parting at step %d", c.Parts)
+	}
+	return inlineSVG(CompareWidth, CompareHeight, label, func(dc draw.Canvas) { drawWithLegend(c.plot(), dc) })
+}
+
+// inlineSVG draws on a white SVG canvas of the given size and returns the <svg> element
+// for inline use in HTML: no XML prolog, no namespaces (so the page holds no URL), and
+// label (sanitized, escaped) for screen readers.
+func inlineSVG(w, h vg.Length, label string, drawOn func(draw.Canvas)) []byte {
+	canvas := vgsvg.New(w, h)
 	dc := draw.New(canvas)
 	fillWhite(dc)
-	drawWithLegend(c.plot(), dc)
+	drawOn(dc)
 	var b bytes.Buffer
 	canvas.WriteTo(&b)
 	svg := b.Bytes()
 	if i := bytes.Index(svg, []byte("<svg")); i >= 0 {
 		svg = svg[i:]
 	}
-	// Inline in HTML the SVG needs no namespaces: drop them, so that the page holds no URL.
 	for _, ns := range []string{`xmlns="http://www.w3.org/2000/svg"`, `xmlns:xlink="http://www.w3.org/1999/xlink"`} {
 		svg = bytes.Replace(svg, []byte(ns), nil, 1)
-	}
-	label := c.Title + ": your values and the reference's"
-	if c.Parts >= 0 {
-		label += fmt.Sprintf(", parting at step %d", c.Parts)
 	}
 	attrs := fmt.Sprintf(`<svg role="img" aria-label="%s" preserveAspectRatio="xMidYMid meet"`, html.EscapeString(sanitize(label)))
 	return append([]byte(attrs), svg[len("<svg"):]...)
@@ -90,7 +96,7 @@ func (c Compare) plot() *plot.Plot {
 	p := plot.New()
 	p.Title.Text = sanitize(c.Title)
 	p.X.Label.Text = "step"
-	p.X.Tick.Marker = stepTicks{}
+	p.X.Tick.Marker = wholeTicks{}
 	p.Add(plotter.NewGrid())
 	logY := true
 	var lo, hi float64 = math.Inf(1), math.Inf(-1)
@@ -159,10 +165,11 @@ func (distinctTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// stepTicks mark whole steps: every step on a short run, round numbers of steps on a long one.
-type stepTicks struct{}
+// wholeTicks mark whole numbers (steps, counts): every one on a short range, round
+// numbers on a long one.
+type wholeTicks struct{}
 
-func (stepTicks) Ticks(lo, hi float64) []plot.Tick {
+func (wholeTicks) Ticks(lo, hi float64) []plot.Tick {
 	first, last := math.Ceil(lo), math.Floor(hi)
 	every := 1.0
 	for _, e := range []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000} {
