@@ -26,6 +26,7 @@ type taskSrc struct {
 }
 
 type checkSrc struct {
+	sizeOK  bool   // count × dim × steps is within MaxCheckSize and MaxRubricSize
 	ctx     string // `task "adam", check "value #2"`
 	m       *nodeMap
 	kindOK  bool // Kind is a known kind and the keys fit it
@@ -351,6 +352,7 @@ func (d *decoder) check(n *yaml.Node, taskCtx string, j int) (Check, *checkSrc, 
 			c.Generate = &g
 		}
 	}
+	cs.sizeOK = d.checkSize(&c, cs)
 	return c, cs, pointsOK
 }
 
@@ -366,7 +368,7 @@ func (d *decoder) generate(n *yaml.Node, ctx string, kind KindSchema) *Generate 
 		}
 	} else if gm.has("count") {
 		// The reference takes a count of 0 to mean its default, so 0 is refused.
-		if v, ok := d.integer(gm.vals["count"], joinCtx(ctx, "generate.count"), 1, math.MaxInt32); ok {
+		if v, ok := d.limited(gm.vals["count"], joinCtx(ctx, "generate.count"), 1, MaxCount, "cases (or curves per label) a check may generate"); ok {
 			g.Count = int(v)
 		}
 	}
@@ -376,7 +378,7 @@ func (d *decoder) generate(n *yaml.Node, ctx string, kind KindSchema) *Generate 
 	if gm.has("dim") && kind.noDim != "" {
 		d.errorf(gm.keys["dim"], ctx, "generate.dim does not apply to a %s check: %s", kind.Kind, kind.noDim)
 	} else if gm.has("dim") {
-		if v, ok := d.integer(gm.vals["dim"], joinCtx(ctx, "generate.dim"), 0, math.MaxInt32); ok {
+		if v, ok := d.limited(gm.vals["dim"], joinCtx(ctx, "generate.dim"), 0, MaxDim, "for the dimension of generated vectors"); ok {
 			g.Dim = int(v)
 		}
 	}

@@ -125,8 +125,8 @@ func decodeTrajectory(d *decoder, m *nodeMap, c *Check, cs *checkSrc) {
 		}
 	}
 	if !m.has("steps") {
-		d.errorf(m.node, cs.ctx, "missing \"steps\" (how many steps to drive, 1 to %d)", maxSteps)
-	} else if v, ok := d.integer(m.vals["steps"], joinCtx(cs.ctx, "steps"), 1, maxSteps); ok {
+		d.errorf(m.node, cs.ctx, "missing \"steps\" (how many steps to drive, 1 to %d)", MaxSteps)
+	} else if v, ok := d.integer(m.vals["steps"], joinCtx(cs.ctx, "steps"), 1, MaxSteps); ok {
 		c.Steps = int(v)
 		cs.stepsOK = true
 	}

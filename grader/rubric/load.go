@@ -1,15 +1,11 @@
 package rubric
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"regexp"
 	"slices"
-	"strconv"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -23,7 +19,14 @@ import (
 
 // Load reads, decodes and validates the rubric at path (see Parse).
 func Load(path string) (*Rubric, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	defer f.Close()
+	// Read one byte past the limit, so that Parse reports a file too large without the
+	// grader reading all of it.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
@@ -76,18 +79,18 @@ var (
 	scorings     = []Scoring{AllOrNothing, Proportional}
 	modes        = []Mode{TeacherForced, FreeRunning}
 	idPattern    = regexp.MustCompile(`^[a-z0-9_-]+$`)
-	yamlErrLine  = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 )
 
-const (
-	maxSteps     = 10000
-	defaultCount = 5
-)
+// defaultCount is generate.count when not given.
+const defaultCount = 5
 
 // decoder collects the problems of one rubric file.
 type decoder struct {
 	file string
 	errs ErrorList
+	// size is count × dim × steps summed over the checks so far (see MaxRubricSize).
+	size         int64
+	sizeReported bool
 }
 
 // errorf records a problem at n (nil: the whole file). prefix says where in the rubric
@@ -124,41 +127,28 @@ func keyPath(path, key string) string {
 	return path + "." + key
 }
 
-// document parses data and returns its root node, or nil after recording why not.
+// document parses data and returns its root node, or nil after recording why not: a file
+// over the size limit or not UTF-8, a YAML syntax error, an empty file or a second
+// document, or aliases that expand past MaxNodes.
 func (d *decoder) document(data []byte) *yaml.Node {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			d.errorf(nil, "", "empty file: a rubric starts with \"optgrade: %d\"", Version)
-			return nil
-		}
-		d.yamlError(err)
+	if !d.checkBytes(data) {
 		return nil
 	}
-	var extra yaml.Node
-	switch err := dec.Decode(&extra); {
-	case err == nil:
-		d.errorf(&extra, "", "a second YAML document (after ---): a rubric file holds one")
+	docs, err := parseYAML(data)
+	switch {
+	case err != nil && len(docs) < 2:
+		d.yamlError(data, err)
 		return nil
-	case !errors.Is(err, io.EOF):
-		d.yamlError(err)
+	case len(docs) == 2:
+		d.errorf(docs[1], "", "a second YAML document (after ---): a rubric file holds one")
 		return nil
-	}
-	if len(doc.Content) == 0 {
+	case len(docs) == 0 || len(docs[0].Content) == 0:
 		d.errorf(nil, "", "empty file: a rubric starts with \"optgrade: %d\"", Version)
 		return nil
 	}
-	return doc.Content[0]
-}
-
-// yamlError records a YAML syntax error at the line yaml.v3 names.
-func (d *decoder) yamlError(err error) {
-	msg := err.Error()
-	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		d.errs = append(d.errs, Error{File: d.file, Line: line, Msg: "YAML syntax: " + m[2]})
-		return
+	root := docs[0].Content[0]
+	if !d.checkExpansion(root) {
+		return nil
 	}
-	d.errs = append(d.errs, Error{File: d.file, Msg: "YAML syntax: " + strings.TrimPrefix(msg, "yaml: ")})
+	return root
 }

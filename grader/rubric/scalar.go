@@ -1,8 +1,10 @@
 package rubric
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +28,10 @@ func (d *decoder) str(n *yaml.Node, prefix string) (string, bool) {
 // num decodes a finite number.
 func (d *decoder) num(n *yaml.Node, prefix string) (float64, bool) {
 	n = resolve(n)
+	if overflows(n) {
+		d.errorf(n, prefix, "%s is out of the range of a float64 (about ±1.8e308)", n.Value)
+		return 0, false
+	}
 	if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!float") {
 		d.errorf(n, prefix, "want a number, got %s", describe(n))
 		return 0, false
@@ -40,6 +46,16 @@ func (d *decoder) num(n *yaml.Node, prefix string) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// overflows reports whether n is a plain scalar written as a number too large for a float64
+// (1e400), which YAML takes for a string.
+func overflows(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || n.Style != 0 || n.ShortTag() != "!!str" {
+		return false
+	}
+	_, err := strconv.ParseFloat(n.Value, 64)
+	return errors.Is(err, strconv.ErrRange)
 }
 
 // nonNeg decodes a finite number ≥ 0.
@@ -78,6 +94,19 @@ func (d *decoder) integer(n *yaml.Node, prefix string, lo, hi int64) (int64, boo
 		return 0, false
 	}
 	return int64(f), true
+}
+
+// limited decodes an integer in [lo, max] where max is one of the rubric's limits: a value
+// over it is refused with a message naming the limit (what says what it bounds).
+func (d *decoder) limited(n *yaml.Node, prefix string, lo, max int64, what string) (int64, bool) {
+	r := resolve(n)
+	var f float64
+	if r.Kind == yaml.ScalarNode && (r.ShortTag() == "!!int" || r.ShortTag() == "!!float") &&
+		r.Decode(&f) == nil && f > float64(max) && (f == math.Trunc(f) || math.IsInf(f, 1)) {
+		d.errorf(r, prefix, "%s is over the limit of %d %s", r.Value, max, what)
+		return 0, false
+	}
+	return d.integer(n, prefix, lo, math.MaxInt64)
 }
 
 // rangeMsg says that v is out of [lo, hi] (below it when below is set); bounds of
@@ -231,6 +260,9 @@ func (d *decoder) argValue(n *yaml.Node, prefix string) (any, bool) {
 		case "!!null":
 			d.errorf(n, prefix, "empty value: give a value, or leave the argument out")
 			return nil, false
+		}
+		if overflows(n) {
+			return d.num(n, prefix)
 		}
 		return n.Value, true
 	case yaml.SequenceNode:

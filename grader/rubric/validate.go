@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -95,15 +97,55 @@ func (d *decoder) checkCheck(fn reference.Func, c *Check, cs *checkSrc) {
 		return
 	}
 
+	var size float64
 	for k := range c.Cases {
-		if k < len(cs.cases) && cs.cases[k].ok {
-			d.checkCase(fn, c, c.Cases[k].Args, cs.cases[k])
+		if k >= len(cs.cases) || !cs.cases[k].ok {
+			continue
 		}
+		steps, dim := callSize(fn, c.Cases[k].Args)
+		at := resolve(cs.cases[k].args.at("steps"))
+		if size += steps * dim; size > MaxCheckSize {
+			d.errorf(at, cs.cases[k].ctx, "args.steps: %.0f steps × %.0f weights make %.0f numbers with the check's earlier cases, over the limit of %d a check may generate (count × dim × steps)", steps, dim, size, MaxCheckSize)
+			return
+		}
+		if steps > 0 && !d.addSize(at, cs.cases[k].ctx, int64(steps*dim)) {
+			return
+		}
+		d.checkCase(fn, c, c.Cases[k].Args, cs.cases[k])
 	}
 
-	if k, ok := LookupKind(c.Kind); ok {
+	if k, ok := LookupKind(c.Kind); ok && cs.sizeOK {
 		k.validate(d, fn, c, cs)
 	}
+}
+
+// callSize is what a literal call makes the reference compute, counted as count × dim ×
+// steps is: its steps argument (train's) and the length of its longest vector; 0 steps for
+// a call without steps.
+func callSize(fn reference.Func, args reference.Args) (steps, dim float64) {
+	if _, ok := param(fn, "steps"); !ok {
+		return 0, 1
+	}
+	steps, ok := args["steps"].(float64)
+	if !ok || steps < 1 {
+		return 0, 1
+	}
+	dim = 1
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case []any:
+			dim = max(dim, float64(len(v)))
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	for _, v := range args {
+		walk(v)
+	}
+	return steps, dim
 }
 
 // kindFits returns why kind does not fit fn, or "".
@@ -124,8 +166,13 @@ func (d *decoder) checkCase(fn reference.Func, c *Check, args reference.Args, cs
 	if !d.checkArgs(fn, args, cs.args, cs.ctx, "args", true) {
 		return
 	}
-	if _, err := reference.Call(fn.Name, args); err != nil {
+	want, err := reference.Call(fn.Name, args)
+	if err != nil {
 		d.errorf(d.errorNode(err, cs.args, cs.m.node), cs.ctx, "the reference rejects these arguments: %v", err)
+		return
+	}
+	if path, v, bad := nonFinite(want, ""); bad {
+		d.errorf(cs.m.node, cs.ctx, "the reference's result is not finite (%s = %v): a submission could not be told apart from any other that overflows; choose arguments whose result is a finite number", "result"+path, v)
 		return
 	}
 	if k, _ := LookupKind(c.Kind); k.callsLoss && fn.Loss != "" {
@@ -361,7 +408,53 @@ func (d *decoder) checkTrajectory(fn reference.Func, c *Check, cs *checkSrc) {
 	if _, has := param(fn, "g"); has && len(grads) > 0 {
 		a["g"] = grads[0]
 	}
-	if _, err := reference.Call(fn.Name, a); err != nil {
+	want, err := reference.Call(fn.Name, a)
+	if err != nil {
 		d.errorf(d.errorNode(err, cs.start, cs.start.node), cs.ctx, "start: the reference rejects the first step: %v%s", err, hint)
+	} else if path, v, bad := nonFinite(want, ""); bad {
+		d.errorf(cs.start.node, cs.ctx, "start: the reference's first step is not finite (%s = %v): choose a start whose steps are finite numbers", "result"+path, v)
 	}
+}
+
+// nonFinite finds the first NaN or ±Inf in a result of the reference and returns its path
+// below path ("[2]", ".Loss[3]").
+func nonFinite(v any, path string) (string, float64, bool) {
+	return nonFiniteValue(reflect.ValueOf(v), path)
+}
+
+func nonFiniteValue(v reflect.Value, path string) (string, float64, bool) {
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			return path, f, true
+		}
+	case reflect.Interface, reflect.Pointer:
+		if !v.IsNil() {
+			return nonFiniteValue(v.Elem(), path)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if p, f, bad := nonFiniteValue(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); bad {
+				return p, f, true
+			}
+		}
+	case reflect.Map:
+		keys := v.MapKeys()
+		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
+		for _, k := range keys {
+			if p, f, bad := nonFiniteValue(v.MapIndex(k), fmt.Sprintf("%s.%v", path, k)); bad {
+				return p, f, true
+			}
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if !v.Type().Field(i).IsExported() {
+				continue
+			}
+			if p, f, bad := nonFiniteValue(v.Field(i), path+"."+v.Type().Field(i).Name); bad {
+				return p, f, true
+			}
+		}
+	}
+	return "", 0, false
 }
