@@ -111,13 +111,7 @@ func TestRubricLimitBoundaries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("x.yaml", []byte(tt.yaml))
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Fatal(err)
-			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-				t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
-			}
+			parseWant(t, tt.yaml, tt.wantErr)
 		})
 	}
 }

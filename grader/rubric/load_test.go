@@ -257,13 +257,7 @@ tasks:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("x.yaml", []byte(tt.yaml))
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Fatal(err)
-			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-				t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
-			}
+			parseWant(t, tt.yaml, tt.wantErr)
 		})
 	}
 }
@@ -455,4 +449,17 @@ func testNode(t *testing.T, src string) *yaml.Node {
 		t.Fatal(err)
 	}
 	return doc.Content[0]
+}
+
+// parseWant parses src as x.yaml and checks that it loads (wantErr "") or fails with an
+// error containing wantErr.
+func parseWant(t *testing.T, src, wantErr string) {
+	t.Helper()
+	_, err := Parse("x.yaml", []byte(src))
+	switch {
+	case wantErr == "" && err != nil:
+		t.Fatal(err)
+	case wantErr != "" && (err == nil || !strings.Contains(err.Error(), wantErr)):
+		t.Fatalf("err = %v, want one containing %q", err, wantErr)
+	}
 }

@@ -22,7 +22,7 @@ var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // checkBytes records an error and reports false when data is too large or not UTF-8.
 func (d *decoder) checkBytes(data []byte) bool {
 	if len(data) > MaxFileSize {
-		d.errs = append(d.errs, Error{File: d.file, Msg: fmt.Sprintf("the file is larger than %d bytes (%s), the limit for a rubric", MaxFileSize, sizeWords(MaxFileSize))})
+		d.errs = append(d.errs, Error{File: d.file, Msg: fmt.Sprintf("the file is larger than %d bytes (%d MiB), the limit for a rubric", MaxFileSize, MaxFileSize>>20)})
 		return false
 	}
 	switch {
@@ -48,17 +48,6 @@ func (d *decoder) checkBytes(data []byte) bool {
 		i += n
 	}
 	return true
-}
-
-// sizeWords writes a byte count as "1 MiB", "64 KiB" or "100 bytes".
-func sizeWords(n int) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // position returns the 1-based line and column (in characters) of byte offset off of data.
