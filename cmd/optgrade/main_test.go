@@ -97,6 +97,7 @@ func TestUsageAndRubricErrors(t *testing.T) {
 		{"not a submission", []string{"check", "--rubric", courseRubric, "../../testdata/rubrics"}, "submission"},
 		{"grade without out", []string{"grade", "--rubric", courseRubric, "../../testdata/submissions/python-reference"}, "out"},
 		{"unknown command", []string{"chekc"}, "unknown command"},
+		{"unknown flag of a command", []string{"grade", "--rubric", courseRubric, "--out", "x", "-j2", "../../testdata/submissions/python-reference"}, "flag provided but not defined"},
 		{"bad shard", []string{"grade", "--rubric", courseRubric, "--out", "x", "--shard", "5/4", "../../testdata/submissions/python-reference"}, "1 ≤ k ≤ n"},
 		{"merge without out", []string{"merge", "a", "b"}, "--out"},
 		{"merge into a shard", []string{"merge", "--out", "../../testdata", "../../testdata"}, "new folder"},

@@ -64,7 +64,7 @@ type Config struct {
 
 // Outcome is what a batch produced.
 type Outcome struct {
-	Results []*grader.Result // the selected submissions' results, sorted by student
+	Results []*grader.Result // the selected submissions' results (Slim), sorted by student
 	Graded  int              // results graded in this run
 	Kept    int              // results kept from an earlier run (their digest unchanged)
 	// IDFromFolder lists the submission folders that named no student: they were graded
@@ -148,7 +148,7 @@ func Run(ctx context.Context, dirs []string, cfg Config) (*Outcome, error) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			out.Results = append(out.Results, res)
+			out.Results = append(out.Results, Slim(res))
 			if kept {
 				out.Kept++
 			} else {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -393,8 +394,7 @@ func TestFeedbackHidesHiddenChecks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := grade(t, root, out, batch.Config{Files: files})
-		if err != nil {
+		if _, err := grade(t, root, out, batch.Config{Files: files}); err != nil {
 			t.Fatal(err)
 		}
 		var feedback []string
@@ -406,8 +406,13 @@ func TestFeedbackHidesHiddenChecks(t *testing.T) {
 			feedback = append(feedback, string(data))
 		}
 		all := strings.Join(feedback, "\n")
+		var stored grader.Result
+		data, err := os.ReadFile(filepath.Join(out, "bob", batch.ResultFile))
+		if err != nil || json.Unmarshal(data, &stored) != nil {
+			t.Fatalf("result.json: %v", err)
+		}
 		var hidden, visible int
-		for _, task := range res.Results[0].Tasks {
+		for _, task := range stored.Tasks {
 			for _, c := range task.Checks {
 				if c.Status == grader.Pass || c.Message == "" {
 					continue

@@ -74,10 +74,7 @@ func StudentView(r *grader.Result) *grader.Result {
 				continue
 			}
 			hidden = true
-			t.Checks[j] = grader.CheckResult{
-				Name: ch.Name, Kind: ch.Kind, Visibility: ch.Visibility, Status: ch.Status,
-				Score: ch.Score, MaxScore: ch.MaxScore, Cases: ch.Cases, Passed: ch.Passed,
-			}
+			t.Checks[j] = bareCheck(ch)
 		}
 		c.Tasks[i] = t
 	}
@@ -85,4 +82,13 @@ func StudentView(r *grader.Result) *grader.Result {
 		c.Output = "(not shown: the grader ran hidden checks, and a program's prints could reveal their inputs)"
 	}
 	return &c
+}
+
+// bareCheck keeps of a check its name, kind, visibility, status, points and how many
+// cases passed: nothing of its cases.
+func bareCheck(ch grader.CheckResult) grader.CheckResult {
+	return grader.CheckResult{
+		Name: ch.Name, Kind: ch.Kind, Visibility: ch.Visibility, Status: ch.Status,
+		Score: ch.Score, MaxScore: ch.MaxScore, Cases: ch.Cases, Passed: ch.Passed,
+	}
 }

@@ -108,7 +108,8 @@ func (s Store) Load(key string) (*grader.Result, Record, bool) {
 	return &res, rec, true
 }
 
-// All returns every whole result in the store, sorted by student.
+// All returns every whole result in the store, sorted by student. The results are Slim:
+// a course's full results (every failing case, every trajectory) need not fit in memory.
 func (s Store) All() ([]Stored, error) {
 	entries, err := os.ReadDir(s.Dir)
 	if err != nil {
@@ -120,7 +121,7 @@ func (s Store) All() ([]Stored, error) {
 			continue
 		}
 		if res, rec, ok := s.Load(e.Name()); ok {
-			all = append(all, Stored{Key: e.Name(), Record: rec, Result: res})
+			all = append(all, Stored{Key: e.Name(), Record: rec, Result: Slim(res)})
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Record.Student < all[j].Record.Student })
@@ -186,4 +187,23 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync %s: %w", dir, err)
 	}
 	return nil
+}
+
+// Slim returns what gradebooks and summaries read of a result: scores, statuses, named
+// mistakes, errors and times — without the student's output, the failing cases and the
+// trajectories, which make a result hundreds of kilobytes.
+func Slim(r *grader.Result) *grader.Result {
+	c := *r
+	c.Output = ""
+	c.Tasks = make([]grader.TaskResult, len(r.Tasks))
+	for i, t := range r.Tasks {
+		checks := make([]grader.CheckResult, len(t.Checks))
+		for j, ch := range t.Checks {
+			checks[j] = bareCheck(ch)
+			checks[j].Misconception, checks[j].Hint = ch.Misconception, ch.Hint
+		}
+		t.Checks = checks
+		c.Tasks[i] = t
+	}
+	return &c
 }

@@ -100,3 +100,25 @@ func TestProgress(t *testing.T) {
 		t.Errorf("a live progress line should be rewritten in place and end once: %q", live.String())
 	}
 }
+
+// TestSlim: what the gradebooks hold in memory per student keeps every score, status and
+// named mistake, and none of the cases, trajectories or output.
+func TestSlim(t *testing.T) {
+	full := &grader.Result{Student: "ann", Score: 3, MaxScore: 10, Output: strings.Repeat("x", 1000), Tasks: []grader.TaskResult{{
+		ID: "adam", Score: 3, MaxScore: 10, Checks: []grader.CheckResult{{
+			Name: "steps", Status: grader.Fail, Score: 3, MaxScore: 10, Message: "step 1: …", Details: []string{"step 2: …"},
+			Failures: make([]grader.CaseResult, 50), Runs: make([]grader.Run, 3), Misconception: "adam-no-bias-correction", Hint: "divide",
+		}},
+	}}}
+	s := batch.Slim(full)
+	c := s.Tasks[0].Checks[0]
+	if s.Score != 3 || s.Tasks[0].Score != 3 || c.Status != grader.Fail || c.Misconception != "adam-no-bias-correction" || c.Hint != "divide" {
+		t.Errorf("Slim lost what the books read: %+v", s)
+	}
+	if s.Output != "" || c.Message != "" || c.Details != nil || c.Failures != nil || c.Runs != nil {
+		t.Errorf("Slim kept the bulk: %+v", c)
+	}
+	if len(full.Tasks[0].Checks[0].Failures) != 50 || full.Output == "" {
+		t.Error("Slim changed the full result")
+	}
+}
