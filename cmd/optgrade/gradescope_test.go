@@ -187,3 +187,46 @@ func TestIngestThenGrade(t *testing.T) {
 		t.Errorf("student %q, score %g, time from %q, penalty %g; want 12345, 100, none, 0", res.Student, res.Score, res.SubmittedAtSource, res.LatePenalty)
 	}
 }
+
+// TestShardAutoAndMerge runs the README's job-array recipe: each shard learns its part
+// from a Kubernetes Indexed Job's environment, and merge gives the single run's
+// gradebooks byte for byte.
+func TestShardAutoAndMerge(t *testing.T) {
+	py := needPython(t)
+	tmp := t.TempDir()
+	subs := filepath.Join(tmp, "subs")
+	for _, sample := range []string{"python-reference", "broken-adam-no-bias", "partial"} {
+		entries, _ := os.ReadDir(filepath.Join("../../testdata/submissions", sample))
+		for _, e := range entries {
+			copyFile(t, filepath.Join("../../testdata/submissions", sample, e.Name()), filepath.Join(subs, sample, e.Name()), 0o644)
+		}
+	}
+	grade := func(out string, extra ...string) {
+		t.Helper()
+		args := append([]string{"grade", "--python", py, "--rubric", courseRubric, "--submitted-at", "2026-12-01T12:00:00Z", "--out", out}, extra...)
+		if _, stderr, code := optgrade(t, append(args, subs)...); code > exitFail {
+			t.Fatalf("grade %v: exit %d\n%s", extra, code, stderr)
+		}
+	}
+	single := filepath.Join(tmp, "single")
+	grade(single)
+	t.Setenv("JOB_COMPLETIONS", "2")
+	var shards []string
+	for i := range 2 {
+		t.Setenv("JOB_COMPLETION_INDEX", fmt.Sprint(i))
+		out := filepath.Join(tmp, fmt.Sprint("shard-", i))
+		grade(out, "--shard", "auto")
+		shards = append(shards, out)
+	}
+	merged := filepath.Join(tmp, "merged")
+	if _, stderr, code := optgrade(t, append([]string{"merge", "--out", merged}, shards...)...); code != 0 {
+		t.Fatalf("merge: exit %d\n%s", code, stderr)
+	}
+	for _, f := range []string{"gradebook.csv", "brightspace.csv", "canvas.csv", "summary.md", "summary.json"} {
+		want, _ := os.ReadFile(filepath.Join(single, f))
+		got, err := os.ReadFile(filepath.Join(merged, f))
+		if err != nil || len(want) == 0 || string(got) != string(want) {
+			t.Errorf("%s of the merged shards differs from the single run's (%v):\n%s\nwant\n%s", f, err, got, want)
+		}
+	}
+}
