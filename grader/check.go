@@ -57,6 +57,8 @@ type checkPlan struct {
 	problems []reference.Problem
 
 	variants []reference.Variant // the misconceptions this check may name
+	// float64Only judges float32 results with the check's own tolerance (precision: float64).
+	float64Only bool
 
 	mu       sync.Mutex
 	variantV map[variantKey]variantOut // variant results on fixed calls, computed on demand
@@ -95,6 +97,8 @@ type outcome struct {
 	want any
 	tol  Tol
 	mis  Mismatch
+	// float32 is set when the result was judged as single precision (isFloat32).
+	float32 bool
 }
 
 // addNote adds a finding to the outcome's message after sep, and to its notes.
@@ -138,11 +142,27 @@ func (p *checkPlan) judge(o *outcome, want any, tol Tol) {
 		o.msg = fmt.Sprintf("%s raised %s", p.callString(o.call), clip(r.Err, 300))
 	default:
 		o.valid = true
-		m, ok := Compare(r.Result, want, tol)
+		if !p.float64Only && isFloat32(r.Result) {
+			tol, o.float32 = float32Tol(tol), true
+			o.tol = tol
+		}
+		m, ok := CompareScaled(r.Result, want, inputScale(p.fn, o.call.Args, want), tol)
+		if !ok && o.float32 {
+			// float32 code computes from its inputs rounded to float32: judge it against
+			// the reference on those inputs too (a result may depend on them sharply,
+			// as Adam's v on 1 − β₂).
+			a := roundArgs32(o.call.Args)
+			if want32, err := reference.Call(o.call.Fn, a.Clone()); err == nil {
+				_, ok = CompareScaled(r.Result, want32, inputScale(p.fn, a, want32), tol)
+			}
+		}
 		o.pass = ok
 		if !ok {
 			o.mis = m
 			o.msg = fmt.Sprintf("%s: %s (%s)", p.callString(o.call), m, tol)
+			if o.float32 {
+				o.addNote(" — ", "your numbers are float32, judged with a float32 tolerance")
+			}
 		}
 	}
 }
@@ -218,6 +238,7 @@ func (p *checkPlan) score(res CheckResult, outs []outcome) CheckResult {
 	notImpl, faults := 0, 0
 	for i := range outs {
 		o := &outs[i]
+		res.Float32 = res.Float32 || o.float32 && !o.skipped
 		if o.pass && !o.skipped {
 			res.Passed++
 			continue

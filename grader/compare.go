@@ -34,6 +34,14 @@ func (t Tol) Close(got, want float64) bool {
 	return math.Abs(got-want) <= t.Atol+t.Rtol*math.Abs(want)
 }
 
+// closeScaled is Close against atol + rtol·max(|want|, scale), for finite numbers.
+func (t Tol) closeScaled(got, want, scale float64) bool {
+	if math.IsNaN(got) || math.IsInf(got, 0) || math.IsNaN(want) || math.IsInf(want, 0) {
+		return false
+	}
+	return math.Abs(got-want) <= t.Atol+t.Rtol*math.Max(math.Abs(want), scale)
+}
+
 // Mismatch says where and how a result differs from what was wanted.
 type Mismatch struct {
 	Path string // "w[3]", "loss[7]", "" for a scalar
@@ -61,10 +69,38 @@ func (m Mismatch) String() string {
 // Compare compares a result (as decoded from JSON, or as the reference's Go values) with
 // what was wanted, element by element. It returns the first mismatch in reading order.
 func Compare(got, want any, tol Tol) (Mismatch, bool) {
-	return compareAt("", got, want, tol)
+	return compareAt("", got, want, nil, tol)
 }
 
-func compareAt(path string, got, want any, tol Tol) (Mismatch, bool) {
+// CompareScaled is Compare with each number judged against the larger of |want| and its
+// element of scale (a value of want's shape, or nil): |got − want| ≤ atol + rtol·max(|want|,
+// scale). The scale holds the size of the numbers the result was computed from, so that a
+// result that nearly cancels (w − α·update with both terms ~1 and the result ~0.07) is
+// judged by the rounding its terms allow.
+func CompareScaled(got, want, scale any, tol Tol) (Mismatch, bool) {
+	return compareAt("", got, want, scale, tol)
+}
+
+// scaleAt is the element of a scale at key or index k, or nil.
+func scaleAt(scale any, k any) any {
+	switch s := scale.(type) {
+	case map[string]any:
+		if key, ok := k.(string); ok {
+			return s[key]
+		}
+	case []float64:
+		if i, ok := k.(int); ok && i < len(s) {
+			return s[i]
+		}
+	case [][]float64:
+		if i, ok := k.(int); ok && i < len(s) {
+			return s[i]
+		}
+	}
+	return nil
+}
+
+func compareAt(path string, got, want, scale any, tol Tol) (Mismatch, bool) {
 	switch w := want.(type) {
 	case float64:
 		g, ok := asNumber(got)
@@ -72,7 +108,9 @@ func compareAt(path string, got, want any, tol Tol) (Mismatch, bool) {
 			return Mismatch{Path: path, Why: fmt.Sprintf("%s where a number is wanted (want %s)", describe(got), fmtNum(w)), gotV: got, wantV: want}, false
 		}
 		if !tol.Close(g, w) {
-			return Mismatch{Path: path, Got: fmtNum(g), Want: fmtNum(w), gotV: g, wantV: w}, false
+			if s, ok := scale.(float64); !ok || !tol.closeScaled(g, w, s) {
+				return Mismatch{Path: path, Got: fmtNum(g), Want: fmtNum(w), gotV: g, wantV: w}, false
+			}
 		}
 		return Mismatch{}, true
 	case string:
@@ -94,7 +132,7 @@ func compareAt(path string, got, want any, tol Tol) (Mismatch, bool) {
 			if !present {
 				return Mismatch{Path: joinPath(path, k), Why: "missing from the result object", wantV: w[k], gotMissing: true}, false
 			}
-			if m, ok := compareAt(joinPath(path, k), gv, w[k], tol); !ok {
+			if m, ok := compareAt(joinPath(path, k), gv, w[k], scaleAt(scale, k), tol); !ok {
 				return m, false
 			}
 		}
@@ -112,7 +150,7 @@ func compareAt(path string, got, want any, tol Tol) (Mismatch, bool) {
 		return Mismatch{Path: path, Why: fmt.Sprintf("wrong shape: %d elements, want %d", len(gl), len(wl)), gotV: got, wantV: want}, false
 	}
 	for i := range wl {
-		if m, ok := compareAt(fmt.Sprintf("%s[%d]", path, i), gl[i], wl[i], tol); !ok {
+		if m, ok := compareAt(fmt.Sprintf("%s[%d]", path, i), gl[i], wl[i], scaleAt(scale, i), tol); !ok {
 			return m, false
 		}
 	}

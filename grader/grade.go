@@ -46,7 +46,8 @@ func New(r *rubric.Rubric, all bool) (*Grader, error) {
 				continue
 			}
 			atol, rtol := r.Tol(t, c)
-			p := &checkPlan{task: t, check: c, checkNo: j + 1, kind: kind, fn: fn, tol: Tol{Atol: atol, Rtol: rtol}, variants: variants}
+			p := &checkPlan{task: t, check: c, checkNo: j + 1, kind: kind, fn: fn, tol: Tol{Atol: atol, Rtol: rtol}, variants: variants,
+				float64Only: r.PrecisionOf(t) == rubric.PrecisionFloat64}
 			if err := kind.plan(p); err != nil {
 				errs = append(errs, rubric.Error{File: r.File, Line: c.Line, Msg: fmt.Sprintf("task %q, check %q: %v", t.ID, c.Name, err)})
 				continue

@@ -83,6 +83,9 @@ type CheckResult struct {
 	// plain sentence for the student.
 	Misconception string `json:"misconception"`
 	Hint          string `json:"hint,omitempty"`
+	// Float32 is set when the submission's results were single precision and judged with
+	// a float32 tolerance (the rubric's precision is auto).
+	Float32 bool `json:"float32,omitempty"`
 
 	matching []string // every misconception that explains the failure (Misconception is the first)
 }

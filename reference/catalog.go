@@ -45,6 +45,7 @@ var catalogTable = []Func{
 		Result:  "scalar",
 		Formula: "dL/dλ = mean over i of (−yᵢ/λ + (1−yᵢ)/(1−λ)), divided by ln(base)",
 		Call:    catBernoulliNLLGrad,
+		Scale:   catBernoulliNLLGradScale,
 		Gen:     genEach(genBernoulliNLL),
 		Loss:    "bernoulli_nll",
 		WRT:     "lam",
@@ -122,6 +123,7 @@ var catalogTable = []Func{
 		Result:  "vector",
 		Formula: "mean over the rows i in batch of (σ(xᵢ·w) − yᵢ)·xᵢ",
 		Call:    catLogisticGrad,
+		Scale:   catLogisticGradScale,
 		Gen:     genEach(genLogisticGrad),
 		Loss:    "logistic_loss",
 		WRT:     "w",
@@ -311,6 +313,18 @@ func catBernoulliNLLGrad(a Args) (any, error) {
 	return BernoulliNLLGrad(lam, y, base), nil
 }
 
+func catBernoulliNLLGradScale(a Args) (any, error) {
+	lam, y, base, err := catBernoulliArgs(a)
+	if err != nil {
+		return nil, err
+	}
+	var sum float64
+	for _, yi := range y {
+		sum += yi/lam + (1-yi)/(1-lam)
+	}
+	return sum / float64(len(y)) / math.Abs(bernoulliLnBase(base)), nil
+}
+
 func catBernoulliArgs(a Args) (lam float64, y []float64, base float64, err error) {
 	r := a.Reader()
 	lam, y, base = r.Float("lam"), r.Vec("y"), r.OptFloat("base", math.E)
@@ -380,20 +394,53 @@ func catLogisticLoss(a Args) (any, error) {
 }
 
 func catLogisticGrad(a Args) (any, error) {
-	l, w, err := catLogisticArgs(a)
+	l, w, batch, err := catLogisticGradArgs(a)
 	if err != nil {
 		return nil, err
+	}
+	g := make([]float64, len(w))
+	l.BatchGrad(g, w, batch)
+	return g, nil
+}
+
+func catLogisticGradArgs(a Args) (Logistic, []float64, []int, error) {
+	l, w, err := catLogisticArgs(a)
+	if err != nil {
+		return l, nil, nil, err
 	}
 	var batch []int
 	if r := a.Reader(); r.Has("batch") {
 		batch = r.Ints("batch")
 		if err := catFirst(r.Err(), catBatch("batch", batch, len(l.X))); err != nil {
-			return nil, err
+			return l, nil, nil, err
 		}
 	}
-	g := make([]float64, len(w))
-	l.BatchGrad(g, w, batch)
-	return g, nil
+	return l, w, batch, nil
+}
+
+// catLogisticGradScale is the mean over the batch of |σ(xᵢ·w) − yᵢ|·|xᵢ|.
+func catLogisticGradScale(a Args) (any, error) {
+	l, w, batch, err := catLogisticGradArgs(a)
+	if err != nil {
+		return nil, err
+	}
+	s := make([]float64, len(w))
+	if batch == nil {
+		batch = make([]int, len(l.X))
+		for i := range batch {
+			batch[i] = i
+		}
+	}
+	for _, i := range batch {
+		r := math.Abs(logisticSigmoid(logisticDot(l.X[i], w)) - l.Y[i])
+		for j, x := range l.X[i] {
+			s[j] += r * math.Abs(x)
+		}
+	}
+	for j := range s {
+		s[j] /= float64(len(batch))
+	}
+	return s, nil
 }
 
 // catStep returns the Call of the step function fn: it reads w, g, lr, fn's state and

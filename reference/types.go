@@ -69,6 +69,11 @@ type Func struct {
 	// for the function, from seed), with vectors of dimension dim where the function has a
 	// free one. Most rows build it with genEach from a generator of one case.
 	Gen func(r *rand.Rand, seed int64, count, dim int) ([]Args, error)
+	// Scale is set on functions whose result is a sum of terms that may cancel (a
+	// gradient summed over observations or rows): the same result with every term's
+	// absolute value, in the result's shape — the size rounding errors are measured
+	// against. A step's scale (its state and update) and train's follow from State.
+	Scale func(a Args) (any, error)
 	// Start is set on step functions: the arguments of a trajectory's first step besides w
 	// and g — lr, the state (zero or given) and the hyper-parameters — drawn from r
 	// (TrajectoryInputs).

@@ -130,7 +130,7 @@ func readJSONResult(t *testing.T, data string) *grader.Result {
 
 func TestCheckReferenceFullMarks(t *testing.T) {
 	py := needPython(t)
-	for _, sample := range []string{"python-reference", "raw-protocol"} {
+	for _, sample := range []string{"python-reference", "raw-protocol", "python-float32"} {
 		t.Run(sample, func(t *testing.T) {
 			out, errOut, code := optgrade(t, "check", "--all", "--python", py, "--rubric", courseRubric, "--format", "json", filepath.Join("../../testdata/submissions", sample))
 			res := readJSONResult(t, out)

@@ -90,6 +90,9 @@ func (d *decoder) rubric(root *yaml.Node) (*Rubric, *source) {
 	if m.has("tolerance") {
 		r.Tolerance = d.tolerance(m.vals["tolerance"], "")
 	}
+	if m.has("precision") {
+		r.Precision = d.precision(m.vals["precision"], "precision")
+	}
 
 	if !m.has("tasks") {
 		d.errorf(m.node, "", "missing \"tasks\" (the list of tasks)")
@@ -205,6 +208,9 @@ func (d *decoder) task(n *yaml.Node, i int) (Task, *taskSrc, bool) {
 	}
 	if m.has("tolerance") {
 		t.Tolerance = d.tolerance(m.vals["tolerance"], ctx)
+	}
+	if m.has("precision") {
+		t.Precision = d.precision(m.vals["precision"], joinCtx(ctx, "precision"))
 	}
 	if m.has("misconceptions") {
 		if items, ok := d.seq(m.vals["misconceptions"], joinCtx(ctx, "misconceptions")); ok {
@@ -403,4 +409,18 @@ func (d *decoder) caseOf(n *yaml.Node, checkCtx string, k int) (Case, *caseSrc) 
 		c.Note, _ = d.str(m.vals["note"], joinCtx(ctx, "note"))
 	}
 	return c, cs
+}
+
+// precision decodes a precision: float64 (or auto, the default).
+func (d *decoder) precision(n *yaml.Node, ctx string) Precision {
+	s, ok := d.str(n, ctx)
+	switch {
+	case !ok:
+	case s == string(PrecisionFloat64):
+		return PrecisionFloat64
+	case s == "auto":
+	default:
+		d.errorf(resolve(n), ctx, "%q: want float64 (judge float32 results with this rubric's own tolerance) or auto (the default: a float32 tolerance for float32 results)", s)
+	}
+	return PrecisionAuto
 }

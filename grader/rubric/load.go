@@ -65,10 +65,10 @@ func Parse(name string, data []byte) (*Rubric, error) {
 
 // The keys of each mapping, in the order Marshal writes them.
 var (
-	topKeys   = []string{"optgrade", "assignment", "title", "points", "deadline", "late", "tolerance", "tasks"}
+	topKeys   = []string{"optgrade", "assignment", "title", "points", "deadline", "late", "tolerance", "precision", "tasks"}
 	lateKeys  = []string{"grace", "per_day", "cap"}
 	tolKeys   = []string{"atol", "rtol"}
-	taskKeys  = []string{"id", "title", "function", "points", "tolerance", "misconceptions", "checks"}
+	taskKeys  = []string{"id", "title", "function", "points", "tolerance", "precision", "misconceptions", "checks"}
 	checkKeys = []string{"name", "kind", "points", "visibility", "scoring", "tolerance", "cases", "generate", "mode", "steps", "start", "with_w"}
 	caseKeys  = []string{"args", "note"}
 	genKeys   = []string{"seed", "count", "dim"}

@@ -463,3 +463,37 @@ func parseWant(t *testing.T, src, wantErr string) {
 		t.Fatalf("err = %v, want one containing %q", err, wantErr)
 	}
 }
+
+func TestRubricPrecision(t *testing.T) {
+	const doc = `optgrade: 1
+assignment: p
+points: 2
+precision: float64
+tasks:
+  - id: a
+    function: quadratic_loss
+    points: 1
+    precision: auto
+    checks: [{kind: value, points: 1, cases: [{args: {w: [1], a: [2]}}]}]
+  - id: b
+    function: quadratic_loss
+    points: 1
+    checks: [{kind: value, points: 1, cases: [{args: {w: [1], a: [2]}}]}]
+`
+	r, err := Parse("p.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A task's own "auto" is the default, so it inherits the rubric's float64.
+	if r.Precision != PrecisionFloat64 || r.PrecisionOf(&r.Tasks[0]) != PrecisionFloat64 || r.PrecisionOf(&r.Tasks[1]) != PrecisionFloat64 {
+		t.Errorf("precision %q, tasks %q %q", r.Precision, r.PrecisionOf(&r.Tasks[0]), r.PrecisionOf(&r.Tasks[1]))
+	}
+	data, err := Marshal(r)
+	if err != nil || !strings.Contains(string(data), "precision: float64") {
+		t.Errorf("Marshal: %v\n%s", err, data)
+	}
+	_, err = Parse("p.yaml", []byte(strings.Replace(doc, "precision: float64", "precision: double", 1)))
+	if err == nil || !strings.Contains(err.Error(), `p.yaml:4:12: precision: "double": want float64`) {
+		t.Errorf("bad precision: %v", err)
+	}
+}

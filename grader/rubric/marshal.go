@@ -111,6 +111,9 @@ func Marshal(r *Rubric) ([]byte, error) {
 		addPair(doc, "late", late)
 	}
 	addTol(doc, r.Tolerance)
+	if r.Precision != PrecisionAuto {
+		addPair(doc, "precision", scalarNode(string(r.Precision)))
+	}
 
 	tasks := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, t := range r.Tasks {
@@ -122,6 +125,9 @@ func Marshal(r *Rubric) ([]byte, error) {
 		addPair(tn, "function", scalarNode(t.Function))
 		addPair(tn, "points", scalarNode(t.Points))
 		addTol(tn, t.Tolerance)
+		if t.Precision != PrecisionAuto {
+			addPair(tn, "precision", scalarNode(string(t.Precision)))
+		}
 		if len(t.Misconceptions) > 0 {
 			mn, err := valueNode(t.Misconceptions)
 			if err != nil {

@@ -42,6 +42,7 @@ type Rubric struct {
 	Deadline   *time.Time `yaml:"deadline"`
 	Late       LatePolicy `yaml:"late"`
 	Tolerance  Tolerance  `yaml:"tolerance"` // defaults for every check
+	Precision  Precision  `yaml:"precision"` // how float32 results are judged; per task too
 	Tasks      []Task     `yaml:"tasks"`
 
 	// File is the path the rubric was read from (for messages); not a YAML key.
@@ -66,6 +67,17 @@ type Tolerance struct {
 	Rtol *float64 `yaml:"rtol"`
 }
 
+// Precision says how results computed in single precision are judged. PrecisionAuto (the
+// default, written as no key) judges a result whose every number is a float32 with a
+// float32 tolerance, and says so in the feedback: the course teaches optimization, not
+// floating point. PrecisionFloat64 judges every result with the rubric's own tolerance.
+type Precision string
+
+const (
+	PrecisionAuto    Precision = ""
+	PrecisionFloat64 Precision = "float64"
+)
+
 // Task is one catalog function with its points and checks.
 type Task struct {
 	ID        string    `yaml:"id"`
@@ -73,6 +85,7 @@ type Task struct {
 	Function  string    `yaml:"function"`
 	Points    float64   `yaml:"points"`
 	Tolerance Tolerance `yaml:"tolerance"`
+	Precision Precision `yaml:"precision"`
 	Checks    []Check   `yaml:"checks"`
 	// Misconceptions names the registered variants of Function whose hint this task may
 	// give (and that rubric lint demands the checks catch); empty means all of them.
@@ -180,6 +193,14 @@ func (r *Rubric) LatePercent(at time.Time) (pct float64, days int) {
 		limit = 100
 	}
 	return math.Min(r.Late.PerDay*float64(days), limit), days
+}
+
+// PrecisionOf returns the precision of task t: its own, else the rubric's.
+func (r *Rubric) PrecisionOf(t *Task) Precision {
+	if t != nil && t.Precision != PrecisionAuto {
+		return t.Precision
+	}
+	return r.Precision
 }
 
 // Tol returns the tolerance of check c of task t: the check's own, else the task's, else the
