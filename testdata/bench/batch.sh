@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A course-sized batch: N generated submissions (copies of the sample solutions, every
 # fourth one broken, each with its own student id) graded with -j1 and then -j2, from
-# scratch. Prints the wall time of each, the ratio, and the grader's peak RSS (GNU time's
-# %M: the optgrade process and its largest child, not the sum of the submissions).
+# scratch. Prints the wall time of each, the ratio, and the grader's own peak RSS (VmHWM of
+# the optgrade process, sampled from /proc until it exits; the submissions' Python
+# processes are not counted).
 # Build first: go build -o /tmp/optgrade ./cmd/optgrade (or set OPTGRADE). N=200 by default.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -18,8 +19,16 @@ for i in $(seq -w 1 "$N"); do
   printf 'student: s%s\nrun: [python3, solution.py]\nsubmitted_at: 2026-12-01T12:00:00Z\n' "$i" > "$work/subs/s$i/optgrade.yaml"
 done
 run() { # -j, → "seconds peak-KiB"
-  /usr/bin/time -f '%e %M' -o "$work/time" "$OPTGRADE" grade -j "$1" -r rubrics/assignment1.yaml --out "$work/out-j$1" "$work/subs" >/dev/null 2>&1 || true
-  tail -n 1 "$work/time" # GNU time first says when the command exited non-zero (some checks failed)
+  local start=$(date +%s%N) hwm=0 h
+  "$OPTGRADE" grade -j "$1" -r rubrics/assignment1.yaml --out "$work/out-j$1" "$work/subs" >/dev/null 2>&1 &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    h=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    [ -n "$h" ] && [ "$h" -gt "$hwm" ] && hwm=$h
+    sleep 0.1
+  done
+  wait "$pid" || true
+  echo "$(awk -v s="$start" -v e="$(date +%s%N)" 'BEGIN{printf "%.2f", (e-s)/1e9}') $hwm"
 }
 read -r t1 m1 < <(run 1)
 read -r t2 m2 < <(run 2)
