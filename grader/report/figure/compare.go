@@ -74,14 +74,26 @@ func (c Compare) SVG() []byte {
 // inlineSVG draws on a white SVG canvas of the given size and returns the <svg> element
 // for inline use in HTML: no XML prolog, no namespaces (so the page holds no URL), and
 // label (sanitized, escaped) for screen readers.
-func inlineSVG(w, h vg.Length, label string, drawOn func(draw.Canvas)) []byte {
+func inlineSVG(w, h vg.Length, label string, drawOn func(draw.Canvas)) (svg []byte) {
 	canvas := vgsvg.New(w, h)
 	dc := draw.New(canvas)
 	fillWhite(dc)
+	defer func() {
+		// Numbers from a submission must never crash a report: a plot gonum cannot draw
+		// becomes a note.
+		if recover() != nil {
+			svg = inlineSVG(w, h, label, func(dc draw.Canvas) {
+				defer func() { recover() }()
+				sty := plot.New().Title.TextStyle
+				sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
+				dc.FillText(sty, dc.Center(), sanitize(label)+": these values cannot be drawn")
+			})
+		}
+	}()
 	drawOn(dc)
 	var b bytes.Buffer
 	canvas.WriteTo(&b)
-	svg := b.Bytes()
+	svg = b.Bytes()
 	if i := bytes.Index(svg, []byte("<svg")); i >= 0 {
 		svg = svg[i:]
 	}
@@ -102,7 +114,7 @@ func (c Compare) plot() *plot.Plot {
 	var lo, hi float64 = math.Inf(1), math.Inf(-1)
 	for _, s := range [][]float64{c.Student, c.Reference} {
 		for _, y := range s {
-			if finite(y) {
+			if drawable(y) {
 				logY = logY && y > 0
 				lo, hi = math.Min(lo, y), math.Max(hi, y)
 			}
@@ -129,7 +141,7 @@ func (c Compare) plot() *plot.Plot {
 		mark.Width = vg.Points(1)
 		mark.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
 		p.Add(mark)
-		if c.Parts < len(c.Student) && finite(c.Student[c.Parts]) {
+		if c.Parts < len(c.Student) && drawable(c.Student[c.Parts]) {
 			ring, _ := plotter.NewScatter(plotter.XYs{{X: x, Y: c.Student[c.Parts]}})
 			ring.Color = partColor
 			ring.Radius = vg.Points(4.5)
@@ -165,6 +177,12 @@ func (distinctTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
+// drawable reports whether y can be drawn: finite, and small enough that the axis range
+// does not overflow (gonum/plot's tick search never ends on an infinite range).
+func drawable(y float64) bool { return finite(y) && math.Abs(y) <= maxDrawable }
+
+const maxDrawable = 1e300
+
 // wholeTicks mark whole numbers (steps, counts): every one on a short range, round
 // numbers on a long one.
 type wholeTicks struct{}
@@ -190,7 +208,7 @@ func (wholeTicks) Ticks(lo, hi float64) []plot.Tick {
 func addCurve(p *plot.Plot, label string, ys []float64, c color.Color, dashes []vg.Length, dots bool) *plotter.Line {
 	pts := make(plotter.XYs, 0, len(ys))
 	for k, y := range ys {
-		if finite(y) {
+		if drawable(y) {
 			pts = append(pts, plotter.XY{X: float64(k), Y: y})
 		}
 	}

@@ -257,3 +257,39 @@ func TestCompareSVG(t *testing.T) {
 		t.Error("a control character or URL in the SVG")
 	}
 }
+
+// A comparison draws whatever a submission sent without failing: empty, constant,
+// non-finite, negative or huge series.
+func TestCompareOddSeries(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	series := map[string][]float64{
+		"empty":    nil,
+		"one":      {1},
+		"constant": {2, 2, 2},
+		"all NaN":  {nan, nan},
+		"infinite": {inf, -inf, 1},
+		"negative": {-1, -100, -1e6},
+		"huge":     {1e300, -1e300, 1e-300},
+		"tiny":     {1e-300, 2e-300, 1e-299},
+		"zero":     {0, 0, 1e-320},
+		"extreme":  {math.MaxFloat64, -math.MaxFloat64},
+		"near":     {1e300, math.Nextafter(1e300, inf), 1e300},
+		"subnorm":  {5e-324, 1e-323},
+	}
+	for name, s := range series {
+		for name2, r := range series {
+			for _, parts := range []int{-1, 2} {
+				c := figure.Compare{Title: name + " vs " + name2, Student: s, Reference: r, Parts: parts}
+				svg := c.SVG()
+				if !bytes.Contains(svg, []byte("</svg>")) {
+					t.Fatalf("%s vs %s: no SVG", name, name2)
+				}
+			}
+		}
+	}
+	long := make([]float64, 5000)
+	for i := range long {
+		long[i] = math.Sin(float64(i))
+	}
+	figure.Compare{Title: "long", Student: long, Reference: long, Parts: 4000}.SVG()
+}
