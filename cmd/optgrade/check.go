@@ -39,6 +39,9 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			if dir == "" {
 				dir = "."
 			}
+			if err := submissionFolder(dir); err != nil {
+				return err
+			}
 			s, err := readRunFlags(c)
 			if err != nil {
 				return err

@@ -18,7 +18,7 @@ func runFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "rubric", Aliases: []string{"r"}, Usage: "the rubric `FILE` (default: $OPTGRADE_RUBRIC, else rubric.yaml in the submission folder)", EnvVars: []string{"OPTGRADE_RUBRIC"}},
 		&cli.StringFlag{Name: "python", Usage: "the Python interpreter for Python submissions (default: $OPTGRADE_PYTHON, else /usr/bin/python3, else python3 on PATH)", EnvVars: []string{"OPTGRADE_PYTHON"}},
-		&cli.DurationFlag{Name: "timeout", Value: 10 * time.Second, Usage: "how long one call may take before the submission is killed and restarted"},
+		durationFlag("timeout", 10*time.Second, "how long one call may take before the submission is killed and restarted: seconds (2, 0.5) or a duration (500ms)"),
 		&cli.StringFlag{Name: "submitted-at", Usage: "the submission time (RFC 3339) for the late penalty; default: the manifest's submitted_at, else the newest file's time (grade only)"},
 		&cli.BoolFlag{Name: "no-sandbox", Usage: "run submissions without bubblewrap (process group and resource limits still apply)"},
 	}
@@ -33,7 +33,7 @@ type runSettings struct {
 }
 
 func readRunFlags(c *cli.Context) (runSettings, error) {
-	s := runSettings{python: c.String("python"), timeout: c.Duration("timeout")}
+	s := runSettings{python: c.String("python"), timeout: durationOf(c, "timeout")}
 	if s.timeout <= 0 {
 		return s, usagef("--timeout must be positive, got %s", s.timeout)
 	}

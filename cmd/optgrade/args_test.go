@@ -1,0 +1,78 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/optgrade/optgrade/grader"
+)
+
+func TestFlagsFirst(t *testing.T) {
+	app := newApp(nil, nil)
+	tests := []struct{ in, want string }{
+		{"optgrade check . --format json", "optgrade check --format json ."},
+		{"optgrade check . --format=json -v", "optgrade check --format=json -v ."},
+		{"optgrade check --all dir --timeout 2", "optgrade check --all --timeout 2 dir"},
+		{"optgrade check dir -- --odd-folder", "optgrade check dir -- --odd-folder"},
+		{"optgrade rubric lint r.yaml --nope", "optgrade rubric lint --nope r.yaml"},
+		{"optgrade reference call adam_step --args {}", "optgrade reference call --args {} adam_step"},
+		{"optgrade", "optgrade"},
+	}
+	for _, tt := range tests {
+		got := strings.Join(flagsFirst(app, strings.Fields(tt.in)), " ")
+		if got != tt.want {
+			t.Errorf("%s\n got %s\nwant %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseSeconds(t *testing.T) {
+	for in, want := range map[string]time.Duration{"2": 2 * time.Second, "0.5": 500 * time.Millisecond, "500ms": 500 * time.Millisecond, "1m": time.Minute} {
+		if got, err := parseSeconds(in); err != nil || got != want {
+			t.Errorf("%s: %v %v, want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"0", "-1", "2x", ""} {
+		if _, err := parseSeconds(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// TestPlainUsageMessages: the slips a student makes on the command line get one plain line
+// and exit 2, never the whole help or exit 3.
+func TestPlainUsageMessages(t *testing.T) {
+	sample := "../../testdata/submissions/broken-adam-no-bias"
+	tests := []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"unknown flag", []string{"check", "--nope", sample}, "check: flag provided but not defined: -nope"},
+		{"unknown flag of a subcommand", []string{"rubric", "lint", "--nope", courseRubric}, "see optgrade rubric lint --help"},
+		{"a file instead of its folder", []string{"check", "--rubric", courseRubric, sample + "/solution.py"}, "solution.py is a file: give its folder instead, as in optgrade check " + sample},
+		{"a bad timeout", []string{"check", "--timeout", "soon", sample}, `want seconds (2, 0.5) or a duration`},
+		{"two folders", []string{"check", "--rubric", courseRubric, sample, sample}, "check takes one submission folder"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := optgrade(t, tt.args...)
+			if code != exitUsage || !strings.Contains(errOut, tt.msg) || strings.Contains(out+errOut, "USAGE:") {
+				t.Errorf("exit %d, stderr %q; want 2 and one line saying %q", code, errOut, tt.msg)
+			}
+		})
+	}
+}
+
+// TestFlagsAfterTheFolder: `optgrade check DIR --format json --timeout 2` works as if the
+// flags came first, with 2 meaning seconds.
+func TestFlagsAfterTheFolder(t *testing.T) {
+	py := needPython(t)
+	out, errOut, code := optgrade(t, "check", "../../testdata/submissions/python-reference", "--rubric", courseRubric, "--python", py, "--format", "json", "--timeout", "2", "--task", "gd-step")
+	res := readJSONResult(t, out)
+	if code != exitPass || len(res.Tasks) != 1 || !slices.ContainsFunc(res.Tasks, func(tr grader.TaskResult) bool { return tr.ID == "gd-step" }) {
+		t.Errorf("exit %d, %d tasks; stderr %s", code, len(res.Tasks), errOut)
+	}
+}
