@@ -105,7 +105,11 @@ func compareAt(path string, got, want, scale any, tol Tol) (Mismatch, bool) {
 	case float64:
 		g, ok := asNumber(got)
 		if !ok {
-			return Mismatch{Path: path, Why: fmt.Sprintf("%s where a number is wanted (want %s)", describe(got), fmtNum(w)), gotV: got, wantV: want}, false
+			why := fmt.Sprintf("%s where a number is wanted (want %s)", describe(got), fmtNum(w))
+			if l, isList := asList(got); isList && len(l) == 1 {
+				why += " — a one-element list (a column vector?): return the number itself (numpy: .item(), or .ravel() on the whole array)"
+			}
+			return Mismatch{Path: path, Why: why + returnHint(path, got), gotV: got, wantV: want}, false
 		}
 		if !tol.Close(g, w) {
 			if s, ok := scale.(float64); !ok || !tol.closeScaled(g, w, s) {
@@ -144,10 +148,10 @@ func compareAt(path string, got, want, scale any, tol Tol) (Mismatch, bool) {
 	}
 	gl, ok := asList(got)
 	if !ok {
-		return Mismatch{Path: path, Why: fmt.Sprintf("%s where an array of %d is wanted", describe(got), len(wl)), gotV: got, wantV: want}, false
+		return Mismatch{Path: path, Why: fmt.Sprintf("%s where an array of %d is wanted", describe(got), len(wl)) + returnHint(path, got), gotV: got, wantV: want}, false
 	}
 	if len(gl) != len(wl) {
-		return Mismatch{Path: path, Why: fmt.Sprintf("wrong shape: %d elements, want %d", len(gl), len(wl)), gotV: got, wantV: want}, false
+		return Mismatch{Path: path, Why: fmt.Sprintf("wrong shape: %d elements, want %d", len(gl), len(wl)) + nestingHint(gl, wl), gotV: got, wantV: want}, false
 	}
 	for i := range wl {
 		if m, ok := compareAt(fmt.Sprintf("%s[%d]", path, i), gl[i], wl[i], scaleAt(scale, i), tol); !ok {
@@ -155,6 +159,32 @@ func compareAt(path string, got, want, scale any, tol Tol) (Mismatch, bool) {
 		}
 	}
 	return Mismatch{}, true
+}
+
+// returnHint suggests a missing return when the whole result is null.
+func returnHint(path string, got any) string {
+	if path != "" || got != nil {
+		return ""
+	}
+	return " — your function returned nothing (None): is its return statement missing?"
+}
+
+// nestingHint names a result nested one level too deep ([[1, 2]] for [1, 2]) or too
+// shallow (a flat list for a matrix).
+func nestingHint(got, want []any) string {
+	if len(got) == 1 {
+		if inner, ok := asList(got[0]); ok && len(inner) == len(want) {
+			return " — your result is wrapped in an extra list ([[…]] where […] is wanted): return the vector itself (numpy: .ravel())"
+		}
+	}
+	if len(want) > 0 {
+		if row, ok := asList(want[0]); ok && len(got) == len(want)*len(row) {
+			if _, flat := asNumber(got[0]); flat {
+				return " — your result is flat where a matrix (a list of rows) is wanted"
+			}
+		}
+	}
+	return ""
 }
 
 func joinPath(path, key string) string {
