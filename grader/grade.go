@@ -112,7 +112,7 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 		case conn == nil:
 			skip = "not run: the submission could not be started"
 		case !implemented[g.rubric.Tasks[i].Function]:
-			skip = fmt.Sprintf("%s is not in the functions your submission's hello lists", g.rubric.Tasks[i].Function)
+			skip = notListed(g.rubric.Tasks[i].Function, conn)
 		}
 		tr := g.gradeTask(ctx, i, conn, skip)
 		res.Tasks = append(res.Tasks, tr)

@@ -46,3 +46,23 @@ func TestPlainMessagesForShapes(t *testing.T) {
 		})
 	}
 }
+
+func TestNearName(t *testing.T) {
+	tests := []struct {
+		fn    string
+		names []string
+		want  string
+	}{
+		{"adam_step", []string{"helper", "adam_update"}, "adam_update"},
+		{"adam_step", []string{"Adam_Step"}, "Adam_Step"},
+		{"momentum_step", []string{"momentum_stpe"}, "momentum_stpe"},
+		{"lr_linear", []string{"lr_lin"}, "lr_lin"},
+		{"lr_linear", []string{"lr_decay"}, ""}, // lr_… could be either schedule
+		{"gd_step", []string{"plot", "main"}, ""},
+	}
+	for _, tt := range tests {
+		if got := nearName(tt.fn, tt.names); got != tt.want {
+			t.Errorf("nearName(%s, %v) = %q, want %q", tt.fn, tt.names, got, tt.want)
+		}
+	}
+}

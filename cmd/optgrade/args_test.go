@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -74,5 +76,54 @@ func TestFlagsAfterTheFolder(t *testing.T) {
 	res := readJSONResult(t, out)
 	if code != exitPass || len(res.Tasks) != 1 || !slices.ContainsFunc(res.Tasks, func(tr grader.TaskResult) bool { return tr.ID == "gd-step" }) {
 		t.Errorf("exit %d, %d tasks; stderr %s", code, len(res.Tasks), errOut)
+	}
+}
+
+// copySample copies a sample submission into a temporary folder, where a test may edit it.
+func copySample(t *testing.T, name string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("../../testdata/submissions", name))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func editFile(t *testing.T, path string, edit func(string) string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(edit(string(b))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKitServeMissing: a solution.py without the kit's serve call says so.
+func TestKitServeMissing(t *testing.T) {
+	py := needPython(t)
+	dir := copySample(t, "python-reference")
+	editFile(t, filepath.Join(dir, "solution.py"), func(s string) string {
+		return s[:strings.Index(s, `if __name__ == "__main__":`)]
+	})
+	out, errOut, code := optgrade(t, "check", "--python", py, "--rubric", courseRubric, dir)
+	if code != exitInternal || !strings.Contains(out, "is the kit's serve call missing?") || !strings.Contains(out, "optgrade_kit.serve(globals())") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestDidYouMean: a function under another name is "not attempted" with the name it
+// probably should have.
+func TestDidYouMean(t *testing.T) {
+	py := needPython(t)
+	dir := copySample(t, "python-reference")
+	editFile(t, filepath.Join(dir, "solution.py"), func(s string) string {
+		return strings.Replace(s, "def adam_step(", "def adam_update(", 1)
+	})
+	out, _, code := optgrade(t, "check", "--python", py, "--rubric", courseRubric, dir)
+	flat := strings.Join(strings.Fields(out), " ")
+	if code != exitFail || !strings.Contains(flat, "not attempted: adam_step is not in the functions your submission's hello lists; your solution defines adam_update: did you mean adam_step?") {
+		t.Errorf("exit %d\n%s", code, out)
 	}
 }

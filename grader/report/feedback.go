@@ -17,6 +17,9 @@ type taskFeedback struct {
 	shown *shownCase
 	more  []moreLine
 	todo  []string // names of checks not attempted
+	// todoNote says why the task is not attempted when that may be a slip (a function
+	// named adam_update instead of adam_step).
+	todoNote string
 }
 
 // shownCase is one failing case in full.
@@ -46,6 +49,9 @@ func feedbackFor(task *grader.TaskResult) taskFeedback {
 			continue
 		case grader.NotImplemented:
 			fb.todo = append(fb.todo, c.Name)
+			if fb.todoNote == "" && strings.Contains(c.Message, "did you mean") {
+				fb.todoNote = c.Message
+			}
 			continue
 		}
 		if c.Hint != "" && !contains(fb.hints, c.Hint) {

@@ -92,7 +92,13 @@ func (t *textWriter) header(r *grader.Result) {
 		t.line("Student: %s", printable(r.Student))
 	}
 	if r.Error != "" {
-		t.block(t.paint(ansiRed, "ERROR")+" could not grade: ", "      ", "", r.Error)
+		for i, l := range lines(r.Error) {
+			if i == 0 {
+				t.wrapped(t.paint(ansiRed, "ERROR")+" could not grade: ", "      ", "", l)
+			} else {
+				t.wrapped("      ", "        ", "", l)
+			}
+		}
 	}
 	if t.b.Len() > 0 {
 		t.line("")
@@ -147,6 +153,8 @@ func (t *textWriter) tasks(r *grader.Result, verbose bool) {
 		}
 		switch {
 		case len(fb.todo) == 0:
+		case fb.todoNote != "":
+			t.wrapped("  "+t.paint(ansiYellow, "not attempted")+": ", "    ", "", fb.todoNote)
 		case len(fb.todo) == len(task.Checks):
 			t.line("  %s", t.paint(ansiYellow, "not attempted"))
 		default:

@@ -18,9 +18,19 @@ func suggestKeys(name string, keys []string) string {
 }
 
 // suggest returns ` (did you mean "x"?)` for the candidate closest to name, or "" when
-// none is close: within an edit distance of about a third of the name's length, ignoring
-// case and the difference between -, _ and space, or a prefix of it (adam → adam_step).
+// none is close (see Closest).
 func suggest(name string, candidates []string) string {
+	best := Closest(name, candidates)
+	if best == "" || best == name {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// Closest returns the candidate closest to name, or "" when none is close: within an edit
+// distance of about a third of the name's length, ignoring case and the difference between
+// -, _ and space, or a prefix of it (adam → adam_step).
+func Closest(name string, candidates []string) string {
 	norm := func(s string) string {
 		return strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(s))
 	}
@@ -37,10 +47,7 @@ func suggest(name string, candidates []string) string {
 			best, bestDist = c, dist
 		}
 	}
-	if best == "" || best == name {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return best
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.

@@ -18,6 +18,7 @@ type ProcessConn struct {
 	out        *output
 	proc       *process // nil after a fault until the next Do
 	functions  []string
+	defined    []string // the hello's "defined": other functions, for did-you-mean
 	nextID     int64
 	iso        sandbox.Isolation
 	startFails int // consecutive failed starts
@@ -176,8 +177,28 @@ func (c *ProcessConn) startOnce(ctx context.Context) *ProcessFault {
 		return startFault(msg, c.relative(p.tail.String()))
 	}
 	c.functions = fns
+	c.defined = helloDefined(resps[0])
 	return nil
 }
+
+// helloDefined reads the optional "defined" list of a hello answer: the other functions
+// the submission defines (the Python kit sends them), for "did you mean". At most 100
+// names of at most 80 bytes are kept.
+func helloDefined(r response) []string {
+	obj, _ := r.Result.(map[string]any)
+	list, _ := obj["defined"].([]any)
+	var names []string
+	for _, e := range list {
+		if s, ok := e.(string); ok && len(s) <= 80 && len(names) < 100 {
+			names = append(names, s)
+		}
+	}
+	return names
+}
+
+// Defined returns the functions besides the catalog's that the submission's hello says it
+// defines (its "defined" list, when it sends one).
+func (c *ProcessConn) Defined() []string { return append([]string(nil), c.defined...) }
 
 // checkHello checks the answer to hello and returns the functions it lists, or what
 // is wrong with it.
@@ -300,7 +321,21 @@ func (c *ProcessConn) exitFault(fn string) *ProcessFault {
 	}
 	c.proc.stop(0)
 	c.proc = nil
-	msg := fmt.Sprintf("the process %s while %s", p.sp.Wait(), what)
+	why := p.sp.Wait()
+	msg := fmt.Sprintf("the process %s while %s", why, what)
+	if fn == "hello" && why == "exited with status 0" {
+		msg += noServeHint(c.r.Argv)
+	}
 	c.out.Write([]byte("[optgrade] " + msg + "\n"))
 	return &ProcessFault{Kind: FaultExit, Fn: fn, Msg: msg}
+}
+
+// noServeHint explains a program that ended at once without answering hello: it never
+// served the protocol (for a Python solution, the kit's serve call is missing).
+func noServeHint(argv []string) string {
+	if len(argv) > 0 && isPython(argv[0]) {
+		return ": it ended without reading a request — is the kit's serve call missing? End solution.py with\n" +
+			"    if __name__ == \"__main__\":\n        import optgrade_kit\n        optgrade_kit.serve(globals())"
+	}
+	return ": it ended without reading a request — a submission reads one request per line on stdin and answers each on stdout until its input ends"
 }
