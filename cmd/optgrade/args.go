@@ -54,7 +54,10 @@ func flagsFirst(app *cli.App, args []string) []string {
 		case len(a) > 1 && a[0] == '-' && !isNumber(a):
 			flags = append(flags, a)
 			name := strings.TrimLeft(a, "-")
-			if !strings.Contains(name, "=") && takesValue[name] && k+1 < len(rest) {
+			if !strings.Contains(name, "=") && takesValue[name] {
+				if k+1 == len(rest) {
+					return args // a flag without its value: let the parser say so
+				}
 				k++
 				flags = append(flags, rest[k])
 			}

@@ -21,6 +21,7 @@ func TestFlagsFirst(t *testing.T) {
 		{"optgrade rubric lint r.yaml --nope", "optgrade rubric lint --nope r.yaml"},
 		{"optgrade reference call adam_step --args {}", "optgrade reference call --args {} adam_step"},
 		{"optgrade", "optgrade"},
+		{"optgrade reference plot lr-diagnostics --out", "optgrade reference plot lr-diagnostics --out"},
 	}
 	for _, tt := range tests {
 		got := strings.Join(flagsFirst(app, strings.Fields(tt.in)), " ")
