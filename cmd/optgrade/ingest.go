@@ -44,8 +44,17 @@ has none: Canvas and Moodle). Then: optgrade grade --out RESULTS OUT.`,
 					return usagef("%v", err)
 				}
 				opt.Names = map[string]string{}
+				ambiguous := map[string]bool{}
 				for _, s := range ro.Students {
-					opt.Names[lms.NameKey(s.Name)] = s.ID
+					k := lms.NameKey(s.Name)
+					if id, dup := opt.Names[k]; dup && id != s.ID {
+						ambiguous[k] = true
+					}
+					opt.Names[k] = s.ID
+				}
+				for k := range ambiguous {
+					delete(opt.Names, k)
+					fmt.Fprintf(c.App.ErrWriter, "warning: the roster has several students named %q: their submissions cannot be told apart by name and are skipped\n", k)
 				}
 			}
 			res, err := lms.Ingest(c.Args().First(), c.String("out"), opt)

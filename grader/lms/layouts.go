@@ -165,7 +165,7 @@ func readBrightspace(files []*zip.File, o IngestOptions) ([]*submission, []strin
 		if o.Names != nil {
 			var ok bool
 			if id, ok = o.Names[NameKey(m[2])]; !ok {
-				skipped = append(skipped, fmt.Sprintf("%s: %q is on no roster line", name, m[2]))
+				skipped = append(skipped, fmt.Sprintf("%s: %q matches no single roster line", name, m[2]))
 				continue
 			}
 		}
