@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bytes"
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -84,6 +86,7 @@ type htmlCase struct {
 	Error, Fault       string
 	Result, Expected   string
 	Replay             string // the reference's answer to the same call, as a command
+	Plots              []template.HTML
 }
 
 type htmlRun struct {
@@ -232,8 +235,50 @@ func newHTMLCase(f *grader.CaseResult) htmlCase {
 				strings.ReplaceAll(printable(compactJSON(f.Args)), "'", `'\''`) + "'"
 		}
 	}
-	hc.Tolerance = tolerance(f.Atol, f.Rtol)
+	if !bytes.HasPrefix(f.Want, []byte(`"`)) {
+		hc.Tolerance = tolerance(f.Atol, f.Rtol) // a label is compared exactly
+	}
+	if f.Fn == "diagnose" {
+		hc.Plots = diagnosePlots(f.Args)
+	}
 	return hc
+}
+
+// diagnosePlots draws the training curve of a diagnose case (its loss, and its weights when
+// they were sent): the curve the student labelled.
+func diagnosePlots(args grader.Value) []template.HTML {
+	var a struct {
+		Loss []float64   `json:"loss"`
+		W    [][]float64 `json:"w"`
+	}
+	if json.Unmarshal(args, &a) != nil || len(a.Loss) == 0 {
+		return nil
+	}
+	steps := func(n int) []float64 {
+		x := make([]float64, n)
+		for k := range x {
+			x[k] = float64(k)
+		}
+		return x
+	}
+	plots := []template.HTML{template.HTML(figure.CurvesSVG("the curve: loss per step",
+		[]figure.Series{{Label: "loss", X: steps(len(a.Loss)), Y: a.Loss}}, true))}
+	if len(a.W) > 0 {
+		var ws []figure.Series
+		for j := range min(len(a.W[0]), 6) {
+			ws = append(ws, figure.Series{Label: fmt.Sprintf("w[%d]", j), X: steps(len(a.W)), Y: column(toVecs(a.W), j)})
+		}
+		plots = append(plots, template.HTML(figure.CurvesSVG("the curve: weights per step", ws, false)))
+	}
+	return plots
+}
+
+func toVecs(m [][]float64) []grader.Vec {
+	vs := make([]grader.Vec, len(m))
+	for i, v := range m {
+		vs[i] = v
+	}
+	return vs
 }
 
 // tolerance writes the test a number had to pass: |got − want| ≤ atol + rtol·|want|.

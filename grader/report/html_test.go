@@ -130,3 +130,33 @@ func TestHTMLEscapesEverything(t *testing.T) {
 		})
 	}
 }
+
+// A misdiagnosed curve is drawn: the loss the student labelled, and its weights.
+func TestHTMLDrawsTheDiagnosedCurve(t *testing.T) {
+	r := &grader.Result{Assignment: "a1", Student: "s1", MaxScore: 3, Tasks: []grader.TaskResult{{
+		ID: "diagnose", Function: "diagnose", MaxScore: 3,
+		Checks: []grader.CheckResult{{
+			Name: "lecture curves", Kind: "classification", Visibility: "visible", Status: grader.Fail, MaxScore: 3, Cases: 4, Passed: 3,
+			Message: `curve 3: result = "slow", want "oscillating"`,
+			Failures: []grader.CaseResult{{
+				ID: "diagnose/1/3", Label: "curve 3 (GD α = 0.48)", Fn: "diagnose",
+				Args: grader.Value(`{"loss":[10,8,6.4,5.1,4.1,3.3],"w":[[-5,-2],[-4.5,1.84],[-4.1,-1.7],[-3.7,1.56],[-3.3,-1.43],[-3,1.32]]}`),
+				Got:  grader.Value(`"slow"`), Want: grader.Value(`"oscillating"`), Atol: 1e-9, Rtol: 1e-6,
+				Message: `curve 3: result = "slow", want "oscillating"`,
+			}},
+		}},
+	}}}
+	var b bytes.Buffer
+	if err := report.HTML(&b, r, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{"the curve: loss per step", "the curve: weights per step", ">w[1]<", "optgrade check --case diagnose/1/3"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page has no %q", want)
+		}
+	}
+	if strings.Contains(page, "Tolerance") {
+		t.Error("a tolerance is shown for a label, which is compared exactly")
+	}
+}

@@ -73,3 +73,17 @@ func BarsSVG(title, valueLabel string, bars []Bar, horizontal bool, valueMax flo
 		p.Draw(dc)
 	})
 }
+
+// CurvesSVG draws series against the step as an inline SVG element (see Compare.SVG), on a
+// log scale when logY is set and every value is positive: the training curve a student
+// was asked to diagnose, or its weights.
+func CurvesSVG(title string, series []Series, logY bool) []byte {
+	return inlineSVG(CompareWidth, CompareHeight, title, func(dc draw.Canvas) {
+		for i := range series {
+			series[i].Label = sanitize(series[i].Label)
+		}
+		p := linePlot(sanitize(title), "step", "", series, logY)
+		p.X.Tick.Marker = wholeTicks{}
+		drawWithLegend(p, dc)
+	})
+}

@@ -132,7 +132,7 @@ func linePlot(title, xlabel, ylabel string, series []Series, logY bool) *plot.Pl
 	if logY {
 		for _, s := range series {
 			for _, y := range s.Y {
-				if finite(y) && y <= 0 {
+				if drawable(y) && y <= 0 {
 					logY = false
 				}
 			}
@@ -145,7 +145,7 @@ func linePlot(title, xlabel, ylabel string, series []Series, logY bool) *plot.Pl
 	for i, s := range series {
 		pts := make(plotter.XYs, 0, len(s.Y))
 		for k, y := range s.Y {
-			if finite(y) && finite(s.X[k]) {
+			if drawable(y) && drawable(s.X[k]) {
 				pts = append(pts, plotter.XY{X: s.X[k], Y: y})
 			}
 		}
