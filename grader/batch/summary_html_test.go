@@ -67,3 +67,36 @@ func TestSummaryHTML(t *testing.T) {
 		t.Errorf("%d <svg> and %d </svg>, want the three charts", n, m)
 	}
 }
+
+// A batch with HTML feedback writes summary.html linking each student's page, and the
+// student's page draws their Adam run beside the reference's.
+func TestBatchWritesSummaryHTML(t *testing.T) {
+	root := fakeCourse(t, map[string]fake{"alice": {"right", "alice"}, "bob": {"wrong", "bob"}})
+	out := t.TempDir()
+	files, err := batch.StudentFiles([]string{"markdown", "html"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := grade(t, root, out, batch.Config{Files: files}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := batch.WriteBooks(out, batch.BookOptions{Column: "Assignment 1"}); err != nil {
+		t.Fatal(err)
+	}
+	summary, err := os.ReadFile(filepath.Join(out, batch.SummaryHTMLFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<a href="alice/feedback.html">alice</a>`, `<a href="bob/feedback.html">bob</a>`, "adam-no-bias-correction"} {
+		if !strings.Contains(string(summary), want) {
+			t.Errorf("summary.html has no %q", want)
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(out, "bob", "feedback.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "<svg") || !strings.Contains(string(page), "leaves the reference at step") {
+		t.Error("bob's feedback.html does not draw his Adam run leaving the reference")
+	}
+}
