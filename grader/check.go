@@ -168,7 +168,10 @@ func (p *checkPlan) judge(o *outcome, want any, tol Tol) {
 }
 
 // callString shows a call in one short line: adam_step(w=[1, 2], t=3, …).
-func (p *checkPlan) callString(c Call) string {
+func (p *checkPlan) callString(c Call) string { return callLine(c) }
+
+// callLine shows a call in one short line: adam_step(w=[1, 2], t=3, …).
+func callLine(c Call) string {
 	var parts []string
 	for _, k := range c.Args.Keys() {
 		parts = append(parts, k+"="+shortValue(c.Args[k]))

@@ -141,26 +141,34 @@ func quoteList(names []string) string {
 // equivalent reports whether two misconceptions of fn give the same results (within 1e-9,
 // relative) on every input fn's generator makes over several seeds and dimensions.
 func equivalent(fn string, a, b reference.Variant) bool {
+	_, differ := firstDifference(fn, a, b)
+	return !differ
+}
+
+// firstDifference returns the first input fn's generator makes (over several seeds and
+// dimensions) on which a and b give different results (beyond 1e-9, relative) or only one
+// of them an error; differ is also set, with no input, when the generator fails.
+func firstDifference(fn string, a, b reference.Variant) (in reference.Args, differ bool) {
 	tol := Tol{Atol: 1e-12, Rtol: 1e-9, SameNaN: true}
 	for seed := int64(1); seed <= 4; seed++ {
 		for _, dim := range []int{1, 3} {
 			cases, err := reference.Generate(fn, 7919*seed, 16, dim)
 			if err != nil {
-				return false
+				return nil, true
 			}
 			for _, c := range cases {
 				ra, errA := a.Call(c.Clone())
 				rb, errB := b.Call(c.Clone())
 				if (errA == nil) != (errB == nil) {
-					return false
+					return c, true
 				}
 				if errA == nil {
 					if _, ok := Compare(runner.JSONShape(ra), runner.JSONShape(rb), tol); !ok {
-						return false
+						return c, true
 					}
 				}
 			}
 		}
 	}
-	return true
+	return nil, false
 }

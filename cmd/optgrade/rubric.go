@@ -42,7 +42,9 @@ func rubricCommand() *cli.Command {
 				Usage:     "validate a rubric, prove the reference scores full marks, and list the misconceptions its checks would not catch",
 				ArgsUsage: "FILE",
 				Flags: []cli.Flag{
-					&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list every misconception with the points it loses"},
+					&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list every misconception with the points it loses (with --strength, every mutant)"},
+					&cli.BoolFlag{Name: "strength", Usage: "also measure which generic mutants of each task's function (a constant factor, the sign, off by one, swapped arguments, the wrong axis, a missing term, a stale state, float16, an early return) the checks kill"},
+					&cli.Float64Flag{Name: "min-strength", Usage: "with --strength: exit 1 when under this percentage of the non-equivalent mutants are killed", Value: 0},
 				},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
@@ -80,7 +82,13 @@ func rubricCommand() *cli.Command {
 					}
 					fmt.Fprintf(w, "%s: reference %g/%g; %d of %d misconceptions caught; %d problems\n",
 						r.File, lint.Reference.Score, lint.Reference.MaxScore, caught, len(lint.Variants), len(problems))
-					if len(problems) > 0 {
+					weak := false
+					if c.Bool("strength") {
+						if weak, err = lintStrength(c, r); err != nil {
+							return err
+						}
+					}
+					if len(problems) > 0 || weak {
 						return errChecksFailed
 					}
 					return nil
