@@ -237,6 +237,12 @@ func asList(v any) ([]any, bool) {
 			out[i] = x
 		}
 		return out, true
+	case []int:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out, true
 	}
 	return nil, false
 }

@@ -29,6 +29,15 @@ func nameMistakes(tr *TaskResult, ran []ranCheck) {
 		}
 	}
 	if len(found) == 0 {
+		// No registered mistake agrees: describe it by its relation to the reference.
+		if name, sentence := describeByRelation(ran); sentence != "" {
+			for _, rc := range ran {
+				if failedWithResult(rc.outs) {
+					c := &tr.Checks[rc.result]
+					c.Relation, c.Hint = name, sentence
+				}
+			}
+		}
 		return
 	}
 	var names []string

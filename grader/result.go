@@ -83,6 +83,10 @@ type CheckResult struct {
 	// plain sentence for the student.
 	Misconception string `json:"misconception"`
 	Hint          string `json:"hint,omitempty"`
+	// Relation names the generic relation to the reference (relations.go: "factor",
+	// "sign", "off-by-one", …) that describes the failure when no registered
+	// misconception does; Hint is then its sentence.
+	Relation string `json:"relation,omitempty"`
 	// Float32 is set when the submission's results were single precision and judged with
 	// a float32 tolerance (the rubric's precision is auto).
 	Float32 bool `json:"float32,omitempty"`
