@@ -27,14 +27,7 @@ func BenchmarkPlan(b *testing.B) {
 // comparisons, misconception matching — with the reference answering in process, so no
 // process or pipe time is counted. The variant run also pays for naming the mistake.
 func BenchmarkGradeInProcess(b *testing.B) {
-	r, err := rubric.Load("../rubrics/assignment1.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	g, err := New(r, true)
-	if err != nil {
-		b.Fatal(err)
-	}
+	g := courseGrader(b)
 	for _, bc := range []struct {
 		name string
 		run  runner.ReferenceRunner

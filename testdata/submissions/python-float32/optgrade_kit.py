@@ -262,7 +262,19 @@ def _hello(funcs, stubs, ns):
     student = _student_id(ns)
     if student:
         result["student"] = student
+    defined = _other_functions(ns)
+    if defined:
+        result["defined"] = defined  # so the grader can say "did you mean adam_step?"
     return result
+
+
+def _other_functions(ns):
+    """Public functions defined in the solution that are not catalog names (at most 100)."""
+    module = ns.get("__name__")
+    names = [k for k, v in ns.items()
+             if not k.startswith("_") and k not in CATALOG and inspect.isfunction(v)
+             and getattr(v, "__module__", None) == module]
+    return sorted(names)[:100]
 
 
 def _encode(resp):
