@@ -102,7 +102,7 @@ func gatherEvidence(ran []ranCheck) []*evidence {
 		p := rc.plan
 		for i := range rc.outs {
 			o := &rc.outs[i]
-			if !o.valid || o.call.Fn != p.task.Function || !numeric(o.reply.Result) {
+			if !o.valid || o.call.Fn != p.task.Function || !numericResult(o.reply.Result) {
 				continue
 			}
 			var want any
@@ -116,7 +116,7 @@ func gatherEvidence(ran []ranCheck) []*evidence {
 				want = w
 			}
 			want = runner.JSONShape(want)
-			if !numeric(want) {
+			if !numericResult(want) {
 				continue
 			}
 			ev = append(ev, &evidence{fn: p.fn, args: o.call.Args, got: o.reply.Result, want: want, tol: p.matchTol()})
@@ -125,8 +125,8 @@ func gatherEvidence(ran []ranCheck) []*evidence {
 	return ev
 }
 
-// numeric reports whether v holds only numbers (no labels).
-func numeric(v any) bool {
+// numericResult reports whether v holds only numbers (no labels).
+func numericResult(v any) bool {
 	n := 0
 	ok := walkNumbers(v, func(float64) bool { n++; return true })
 	_, isStr := v.(string)
@@ -188,27 +188,6 @@ func mapUpdate(in, out Vec, f func(float64) float64) any {
 		r[i] = in[i] + f(out[i]-in[i])
 	}
 	return runner.JSONShape(r)
-}
-
-func mapNumbers(v any, f func(float64) float64) any {
-	switch v := v.(type) {
-	case float64:
-		return f(v)
-	case map[string]any:
-		out := map[string]any{}
-		for k, x := range v {
-			out[k] = mapNumbers(x, f)
-		}
-		return out
-	}
-	if l, ok := asList(v); ok {
-		out := make([]any, len(l))
-		for i, x := range l {
-			out[i] = mapNumbers(x, f)
-		}
-		return out
-	}
-	return v
 }
 
 // offBy says that fn's results (a step's update) are the reference's times c, named so.
