@@ -48,7 +48,7 @@ func openInBrowser(t *testing.T, browser string, page []byte, width, height int)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, browser,
 		"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-		"--disable-extensions", "--disable-sync", "--hide-scrollbars",
+		"--disable-extensions", "--disable-sync", "--hide-scrollbars", "--disable-dev-shm-usage",
 		"--user-data-dir="+filepath.Join(dir, "profile"),
 		"--log-net-log="+netlog, "--net-log-capture-mode=Default",
 		"--window-size="+strconv.Itoa(width)+","+strconv.Itoa(height),
