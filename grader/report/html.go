@@ -72,6 +72,7 @@ type htmlCheck struct {
 	Hint, Misconception    string
 	First                  *htmlCase
 	More                   []htmlCase // further failing cases (each in a closed <details>)
+	MoreLeft               int        // failing cases beyond maxMoreCases, not shown
 	NotRun                 int
 	Hidden                 bool // a hidden check whose cases were withheld (batch.StudentView)
 	Runs                   []htmlRun
@@ -98,9 +99,11 @@ type htmlRun struct {
 
 // maxPlots bounds the panels drawn per run (the loss, then the coordinates of each state),
 // maxRuns the runs drawn per check.
+// maxMoreCases the failing cases shown in full after the first.
 const (
-	maxPlots = 12
-	maxRuns  = 3
+	maxPlots     = 12
+	maxRuns      = 3
+	maxMoreCases = 20
 )
 
 func newHTMLPage(r *grader.Result, o Options) htmlPage {
@@ -186,6 +189,10 @@ func newHTMLCheck(c *grader.CheckResult) htmlCheck {
 		hc.Message += "\n" + printable(strings.Join(c.Details, "\n"))
 	}
 	for i := range c.Failures {
+		if i > maxMoreCases {
+			hc.MoreLeft = len(c.Failures) - i
+			break
+		}
 		hcase := newHTMLCase(&c.Failures[i])
 		if i == 0 {
 			hc.First = &hcase

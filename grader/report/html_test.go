@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -158,5 +159,23 @@ func TestHTMLDrawsTheDiagnosedCurve(t *testing.T) {
 	}
 	if strings.Contains(page, "Tolerance") {
 		t.Error("a tolerance is shown for a label, which is compared exactly")
+	}
+}
+
+// A check that fails on many cases shows the first 21 in full and counts the rest.
+func TestHTMLCapsFailingCases(t *testing.T) {
+	c := grader.CheckResult{Name: "teacher-forced", Kind: "trajectory", Status: grader.Fail, MaxScore: 1, Cases: 30}
+	for k := 1; k <= 30; k++ {
+		c.Failures = append(c.Failures, grader.CaseResult{ID: fmt.Sprintf("adam/1/%d", k), Label: fmt.Sprintf("step %d", k), Fn: "adam_step",
+			Args: grader.Value(`{"t":1}`), Message: fmt.Sprintf("step %d: w[0] = 1, want 2", k)})
+	}
+	r := &grader.Result{Tasks: []grader.TaskResult{{ID: "adam", Checks: []grader.CheckResult{c}}}}
+	var b bytes.Buffer
+	if err := report.HTML(&b, r, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if !strings.Contains(page, "step 21: w[0]") || strings.Contains(page, "step 22: w[0]") || !strings.Contains(page, "9 more failing cases not shown") {
+		t.Error("want steps 1 to 21 shown and the 9 others counted")
 	}
 }
