@@ -77,7 +77,7 @@ func exitCode(err error, stderr io.Writer) int {
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	app := &cli.App{
+	return &cli.App{
 		Name:      "optgrade",
 		Usage:     "grade the Optimization assignment against its reference",
 		Writer:    stdout,
@@ -104,17 +104,4 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			referenceCommand(),
 		},
 	}
-	// A bad flag of a command is a usage error (exit 2) too: urfave/cli does not pass the
-	// app's OnUsageError down to commands.
-	var down func([]*cli.Command)
-	down = func(cmds []*cli.Command) {
-		for _, c := range cmds {
-			if c.OnUsageError == nil {
-				c.OnUsageError = app.OnUsageError
-			}
-			down(c.Subcommands)
-		}
-	}
-	down(app.Commands)
-	return app
 }
