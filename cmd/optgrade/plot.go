@@ -30,23 +30,7 @@ loss's contours and the loss per step. The file's extension picks the format: .s
 }
 
 func referencePlot(c *cli.Context) error {
-	// --out may also follow the name, as in the documented example (urfave/cli stops
-	// reading flags at the first argument).
-	out := c.String("out")
-	var names []string
-	for args := c.Args().Slice(); len(args) > 0; args = args[1:] {
-		flag, value, hasValue := strings.Cut(args[0], "=")
-		switch {
-		case flag != "--out" && flag != "-out" && flag != "-o":
-			names = append(names, args[0])
-			continue
-		case !hasValue && len(args) == 1:
-			return usagef("flag --out needs a file name")
-		case !hasValue:
-			args, value = args[1:], args[1]
-		}
-		out = value
-	}
+	out, names := c.String("out"), c.Args().Slice()
 	if len(names) == 0 {
 		tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
 		for _, l := range figure.Lectures() {
