@@ -181,9 +181,8 @@ func callLine(c Call) string {
 }
 
 // runCheck runs one planned check against a submission and scores it; outs are its cases,
-// the evidence for naming a mistake (nameMistakes). faulted reports whether the submission
-// hung, crashed or broke the protocol on a case that counts.
-func runCheck(ctx context.Context, p *checkPlan, conn Conn) (res CheckResult, outs []outcome, faulted bool) {
+// the evidence for naming a mistake (nameMistakes).
+func runCheck(ctx context.Context, p *checkPlan, conn Conn) (res CheckResult, outs []outcome) {
 	res = CheckResult{
 		Name:       p.check.Name,
 		Kind:       string(p.check.Kind),
@@ -191,14 +190,9 @@ func runCheck(ctx context.Context, p *checkPlan, conn Conn) (res CheckResult, ou
 		MaxScore:   p.check.Points,
 	}
 	outs = p.kind.run(ctx, p, conn)
-	for _, o := range outs {
-		if o.reply.Fault != nil && !o.skipped {
-			faulted = true
-		}
-	}
 	res = p.score(res, outs)
 	res.Runs = p.runs(outs)
-	return res, outs, faulted
+	return res, outs
 }
 
 // caseID names case k (from 0) of the check for replay: "adam-step/2/3".

@@ -306,30 +306,6 @@ func TestBadRepliesFailOnlyTheirChecks(t *testing.T) {
 	}
 }
 
-func TestFaultSkipsRestOfTask(t *testing.T) {
-	yaml := rubricOf("3", `
-  - id: loss
-    function: quadratic_loss
-    points: 2
-    checks:
-      - {name: a, kind: value, points: 1, generate: {seed: 1}}
-      - {name: b, kind: value, points: 1, generate: {seed: 2}}
-  - id: step
-    function: gd_step
-    points: 1
-    checks:
-      - {kind: value, points: 1, generate: {seed: 3}}
-`)
-	run := scriptedRunner{answer: map[string]func(Call) Reply{"quadratic_loss": func(Call) Reply { return Reply{Fault: errors.New("crashed")} }}}
-	res := gradeYAML(t, yaml, run)
-	if b := res.Tasks[0].Checks[1]; b.Status != Error || !strings.Contains(b.Message, "hung or crashed earlier in this task") {
-		t.Errorf("second check: %s %q", b.Status, b.Message)
-	}
-	if res.Tasks[1].Score != 1 {
-		t.Errorf("the next task lost points: %+v", res.Tasks[1])
-	}
-}
-
 func TestMissingFunctionIsNotImplemented(t *testing.T) {
 	res := gradeYAML(t, rubricOf("5", quadTasks), runner.ReferenceRunner{Missing: map[string]bool{"quadratic_grad": true}})
 	c := res.Tasks[1].Checks[0]

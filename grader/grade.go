@@ -138,6 +138,11 @@ func (g *Grader) gradeTask(ctx context.Context, i int, conn Conn, skip string) T
 	t := &g.rubric.Tasks[i]
 	tr := TaskResult{ID: t.ID, Title: t.Title, Function: t.Function}
 	var ran []ranCheck
+	if conn != nil {
+		// A hang or a crash costs the call it happened in: the runner restarts the
+		// submission and the task goes on with the next case (up to a few faults).
+		conn = &resilientConn{Conn: conn}
+	}
 	for j, p := range g.plans[i] {
 		if p == nil {
 			continue
@@ -152,16 +157,10 @@ func (g *Grader) gradeTask(ctx context.Context, i int, conn Conn, skip string) T
 			tr.Checks = append(tr.Checks, CheckResult{Name: c.Name, Kind: string(c.Kind), Visibility: string(c.Visibility), Status: status, MaxScore: c.Points, Message: skip})
 			continue
 		}
-		cr, outs, faulted := runCheck(ctx, p, conn)
+		cr, outs := runCheck(ctx, p, conn)
 		ran = append(ran, ranCheck{plan: p, outs: outs, result: len(tr.Checks)})
 		tr.Checks = append(tr.Checks, cr)
 		tr.Score += cr.Score
-		if faulted {
-			// A hang or a crash costs this task's remaining checks, not the next task's:
-			// the process runner has killed it and starts a new one on the next call.
-			skip = "not run: the submission hung or crashed earlier in this task"
-			conn = nil
-		}
 	}
 	nameMistakes(&tr, ran)
 	tr.Score = roundPoints(tr.Score)

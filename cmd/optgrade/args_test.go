@@ -128,3 +128,38 @@ func TestDidYouMean(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }
+
+// TestHangCostsItsCall: an infinite loop in lr_exponential costs the calls that reach it;
+// train's checks without a schedule keep their points, and the output shows where it hung.
+func TestHangCostsItsCall(t *testing.T) {
+	py := needPython(t)
+	dir := copySample(t, "python-reference")
+	editFile(t, filepath.Join(dir, "solution.py"), func(s string) string {
+		i := strings.Index(s, "def lr_exponential(")
+		j := i + strings.Index(s[i:], "\n") + 1
+		return s[:j] + "    while True:\n        pass\n" + s[j:]
+	})
+	out, errOut, code := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--timeout", "1", "--task", "train", "--format", "json", dir)
+	res := readJSONResult(t, out)
+	if code != exitFail || len(res.Tasks) != 1 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	checks := res.Tasks[0].Checks
+	if checks[0].Status != grader.Pass {
+		t.Errorf("%s: %s, want pass (it uses no schedule)", checks[0].Name, checks[0].Status)
+	}
+	hung := 0
+	for _, c := range checks {
+		for _, f := range c.Failures {
+			if strings.Contains(f.Fault, "timed out") {
+				hung++
+			}
+		}
+	}
+	if hung == 0 || hung > 3 {
+		t.Errorf("%d calls timed out, want 1 to 3", hung)
+	}
+	if !strings.Contains(res.Output, "Timeout (") || !strings.Contains(res.Output, "in lr_exponential") {
+		t.Errorf("the output shows no stack of the hung call:\n%s", res.Output)
+	}
+}

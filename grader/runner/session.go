@@ -163,7 +163,9 @@ func (c *ProcessConn) startOnce(ctx context.Context) *ProcessFault {
 	}
 	c.proc = p
 	c.starts++
-	hello, _ := appendRequest(nil, 0, "hello", reference.Args{"protocol": Protocol})
+	// timeout (seconds per call) lets a kit dump the student's stack before a hung call
+	// is killed; submissions that do not know it ignore it.
+	hello, _ := appendRequest(nil, 0, "hello", reference.Args{"protocol": Protocol, "timeout": c.r.CallTimeout.Seconds()})
 	resps, f := c.exchange(ctx, hello, 0, []string{"hello"}, c.r.StartTimeout)
 	if f != nil {
 		if f.Kind == FaultCanceled {

@@ -30,6 +30,7 @@ Standard library only; numpy is used if it is installed, never required.
 """
 
 import ast
+import faulthandler
 import inspect
 import io
 import json
@@ -281,6 +282,35 @@ def _encode(resp):
     return json.dumps(resp, allow_nan=True, separators=(",", ":"))
 
 
+# ---------------------------------------------------------------- hangs
+
+def _dump_after(hello_args):
+    """Seconds after which a call still running has its stack dumped to stderr: a little
+    before the grader's own timeout (hello's "timeout", 10 s if absent) kills it."""
+    timeout = 10.0
+    if isinstance(hello_args, dict):
+        t = hello_args.get("timeout")
+        if isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0:
+            timeout = float(t)
+    return max(0.2, min(timeout - 0.5, timeout * 0.9))
+
+
+def _arm(after):
+    """Dump every thread's stack to stderr if this call runs longer than `after` seconds,
+    so that a hung call shows where it hangs before the grader kills it."""
+    try:
+        faulthandler.dump_traceback_later(after, exit=False, file=sys.stderr)
+    except Exception:  # stderr without a file descriptor, or no faulthandler support
+        pass
+
+
+def _disarm():
+    try:
+        faulthandler.cancel_dump_traceback_later()
+    except Exception:
+        pass
+
+
 # ---------------------------------------------------------------- serving
 
 def serve(namespace=None, exit=True):
@@ -290,6 +320,7 @@ def serve(namespace=None, exit=True):
     At end of input the process exits 0 (unless exit=False, then serve returns 0).
     """
     ns = _namespace(namespace)
+    dump_after = _dump_after(None)
     funcs = _find_functions(ns)
     stubs = frozenset(n for n, f in funcs.items() if _is_stub(f))
     proto_out = sys.stdout  # the real stdout: protocol lines only
@@ -317,10 +348,15 @@ def serve(namespace=None, exit=True):
             fn_name = req.get("fn")
             if fn_name == "hello":
                 resp = {"id": rid, "result": _hello(funcs, stubs, ns)}
+                dump_after = _dump_after(req.get("args"))
             elif not isinstance(fn_name, str):
                 resp = {"id": rid, "error": "ValueError: request has no fn"}
             else:
-                kind, value = _call(funcs, fn_name, req.get("args") or {}, stubs)
+                _arm(dump_after)
+                try:
+                    kind, value = _call(funcs, fn_name, req.get("args") or {}, stubs)
+                finally:
+                    _disarm()
                 resp = {"id": rid, kind: value}
             try:
                 text = _encode(resp)
