@@ -12,8 +12,7 @@ import (
 )
 
 // This file makes the command line forgiving in the ways students trip: flags after the
-// folder, a bare number of seconds, a file given instead of its folder, and usage errors
-// that exit 2 with one line instead of the whole help.
+// folder, a bare number of seconds, a file given instead of its folder.
 
 // flagsFirst moves the flags that follow a command's positional arguments in front of them
 // (urfave/cli stops reading flags at the first argument), so that `optgrade check .
@@ -128,19 +127,6 @@ func durationOf(c *cli.Context, name string) time.Duration {
 		return s.d
 	}
 	return 0
-}
-
-// usageErrors makes every command's flag errors usage errors: one line, exit 2.
-func usageErrors(cmds []*cli.Command, path string) {
-	for _, c := range cmds {
-		name := strings.TrimSpace(path + " " + c.Name)
-		if c.OnUsageError == nil {
-			c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
-				return usagef("%s: %v (see optgrade %s --help)", name, err, name)
-			}
-		}
-		usageErrors(c.Subcommands, name)
-	}
 }
 
 // submissionFolder checks that arg is a folder; for a file it says which folder to give.
