@@ -137,7 +137,7 @@ func TestNoRelationOnCorrectResults(t *testing.T) {
 		for i := range r.Tasks {
 			var ran []ranCheck
 			for _, p := range g.plans[i] {
-				_, outs, _ := runCheck(context.Background(), p, conn)
+				_, outs := runCheck(context.Background(), p, conn)
 				ran = append(ran, ranCheck{plan: p, outs: outs})
 			}
 			if rel, s := describeByRelation(ran); rel != "" {
