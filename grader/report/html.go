@@ -99,11 +99,13 @@ type htmlRun struct {
 
 // maxPlots bounds the panels drawn per run (the loss, then the coordinates of each state),
 // maxRuns the runs drawn per check.
-// maxMoreCases the failing cases shown in full after the first.
+// maxMoreCases the failing cases shown in full after the first; a passing check draws
+// maxPassedPlots panels.
 const (
-	maxPlots     = 12
-	maxRuns      = 3
-	maxMoreCases = 20
+	maxPlots       = 12
+	maxPassedPlots = 2
+	maxRuns        = 3
+	maxMoreCases   = 20
 )
 
 func newHTMLPage(r *grader.Result, o Options) htmlPage {
@@ -303,7 +305,7 @@ func tolerance(atol, rtol float64) string {
 }
 
 // newHTMLRun draws a run's panels: the loss first, then every coordinate of every state
-// series (at most maxPlots in all). Each panel marks the first step at which the student's
+// series (at most maxPlots in all, maxPassedPlots for a passing check). Each panel marks the first step at which the student's
 // value is out of the check's tolerance (atol, rtol; NaN when the check kept no failing
 // case, and then Run.Leaves alone decides); a passing check marks nothing.
 func newHTMLRun(run *grader.Run, passed bool, atol, rtol float64) htmlRun {
@@ -318,13 +320,17 @@ func newHTMLRun(run *grader.Run, passed bool, atol, rtol float64) htmlRun {
 	slices.SortStableFunc(series, func(a, b grader.Series) int {
 		return boolInt(a.Name != "loss") - boolInt(b.Name != "loss")
 	})
+	limit := maxPlots
+	if passed {
+		limit = maxPassedPlots // matching curves: a glance is enough
+	}
 	for _, s := range series {
 		dim := 0
 		for _, v := range append(slices.Clone(s.Reference), s.Student...) {
 			dim = max(dim, len(v))
 		}
 		for j := range dim {
-			if len(hr.Plots) == maxPlots {
+			if len(hr.Plots) == limit {
 				hr.Left++
 				continue
 			}
