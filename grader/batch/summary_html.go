@@ -103,7 +103,7 @@ func newSummaryPage(s *Summary, results []*grader.Result, links map[string]strin
 			FullMarks: t.FullMarks, Rate: fmt.Sprintf("%.0f %%", 100*t.FullMarksRate)})
 	}
 	for _, m := range s.Mistakes {
-		mistakes = append(mistakes, figure.Bar{Label: clean(m.Name), Value: float64(m.Count)})
+		mistakes = append(mistakes, figure.Bar{Label: fmt.Sprintf("%s (%d)", clean(m.Name), m.Count), Value: float64(m.Count)})
 		sm := summaryMistake{Name: clean(m.Name), Hint: clean(m.Hint), Tasks: clean(strings.Join(m.Tasks, ", ")), Count: m.Count}
 		for _, id := range m.Students {
 			sm.Students = append(sm.Students, student(id))

@@ -57,7 +57,7 @@ func TestSummaryHTML(t *testing.T) {
 	// The bar chart of mistakes has the most common at the top: its rows are labelled
 	// bottom-up, so the most common is labelled last.
 	chart := page[strings.Index(page, "Named mistakes</text>"):]
-	if i, j := strings.Index(chart, ">adam-no-bias-correction<"), strings.Index(chart, ">gd-sign<"); i < 0 || j < 0 || i < j {
+	if i, j := strings.Index(chart, ">adam-no-bias-correction (2)<"), strings.Index(chart, ">gd-sign (1)<"); i < 0 || j < 0 || i < j {
 		t.Errorf("the mistakes chart does not put adam-no-bias-correction (2 students) above gd-sign (1): at %d and %d", i, j)
 	}
 	if strings.Contains(page, "<script>") || strings.Contains(page, "\x1b") || strings.Contains(page, "\u202e") || strings.Contains(page, "http:") || strings.Contains(page, "https:") {
