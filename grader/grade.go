@@ -52,6 +52,10 @@ func New(r *rubric.Rubric, all bool) (*Grader, error) {
 				errs = append(errs, rubric.Error{File: r.File, Line: c.Line, Msg: fmt.Sprintf("task %q, check %q: %v", t.ID, c.Name, err)})
 				continue
 			}
+			if msg := nonFiniteWant(p); msg != "" {
+				errs = append(errs, rubric.Error{File: r.File, Line: c.Line, Msg: fmt.Sprintf("task %q, check %q: %s", t.ID, c.Name, msg)})
+				continue
+			}
 			g.plans[i][j] = p
 		}
 	}
@@ -165,6 +169,22 @@ func (g *Grader) gradeTask(ctx context.Context, i int, conn Conn, skip string) T
 	nameMistakes(&tr, ran)
 	tr.Score = roundPoints(tr.Score)
 	return tr
+}
+
+// nonFiniteWant says which value a planned check wants is not finite (every step of a
+// trajectory, every generated case), or returns "". Loading the rubric checks literal cases
+// and a trajectory's first step; only planning computes the rest.
+func nonFiniteWant(p *checkPlan) string {
+	for k, want := range p.wants {
+		if path, x, bad := rubric.NonFinite(want); bad {
+			label := fmt.Sprintf("case %d", k+1)
+			if k < len(p.labels) {
+				label = p.labels[k]
+			}
+			return fmt.Sprintf("%s: the reference's result is not finite (result%s = %v): any answer that overflows would match it; choose inputs whose results are finite", label, path, x)
+		}
+	}
+	return ""
 }
 
 // latePenalty is the points taken off a raw score handed in at at, and the days it is late

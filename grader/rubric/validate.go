@@ -422,6 +422,11 @@ func nonFinite(v any, path string) (string, float64, bool) {
 	return nonFiniteValue(reflect.ValueOf(v), path)
 }
 
+// NonFinite finds the first NaN or ±Inf in a value the reference computed (numbers and
+// slices, maps and structs of them) and returns its path ("", "[2]", ".w[0]"). A rubric
+// whose expected value is not finite is refused: any overflowing answer would match it.
+func NonFinite(v any) (path string, x float64, found bool) { return nonFinite(v, "") }
+
 func nonFiniteValue(v reflect.Value, path string) (string, float64, bool) {
 	switch v.Kind() {
 	case reflect.Float32, reflect.Float64:
