@@ -133,10 +133,14 @@ func gradeAction(c *cli.Context) error {
 		return err
 	}
 	book, err := batch.WriteBooks(out, books)
-	if err != nil {
+	if book == nil {
 		return err
 	}
 	warnBook(c.App.ErrWriter, res, book)
+	fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", out, strings.Join(book.Written, ", "))
+	if err != nil {
+		return err
+	}
 	if err := book.WriteSummaryText(c.App.Writer); err != nil {
 		return err
 	}

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/optgrade/optgrade/grader/batch"
@@ -26,10 +29,14 @@ rubrics, a student graded differently in two folders, and different rosters (exi
 				return usagef("merge needs --out DIR for the merged results")
 			}
 			book, err := batch.Merge(c.String("out"), c.Args().Slice(), nil)
-			if err != nil {
+			if book == nil {
 				return err
 			}
 			warnStore(c.App.ErrWriter, book)
+			fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", c.String("out"), strings.Join(book.Written, ", "))
+			if err != nil {
+				return err
+			}
 			return book.WriteSummaryText(c.App.Writer)
 		},
 	}

@@ -447,3 +447,26 @@ func TestFeedbackHidesHiddenChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestBooksWrittenDespiteOneFailure: brightspace.csv keyed by usernames fails for a roster
+// student without one, and says so; every other gradebook file is still written.
+func TestBooksWrittenDespiteOneFailure(t *testing.T) {
+	root := fakeCourse(t, map[string]fake{"a": {"right", "s1"}})
+	roster, err := batch.ParseRoster("roster.csv", strings.NewReader("s1,,Ann\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := grade(t, root, out, batch.Config{Roster: roster}); err != nil {
+		t.Fatal(err)
+	}
+	book, err := batch.WriteBooks(out, batch.BookOptions{Column: "A1", BrightspaceUsername: true})
+	if err == nil || !strings.Contains(err.Error(), "brightspace.csv not written") || !strings.Contains(err.Error(), "Username") {
+		t.Errorf("got %v, want brightspace.csv not written for want of a Username", err)
+	}
+	for _, f := range []string{batch.GradebookFile, batch.CanvasFile, batch.SummaryMDFile} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil || !strings.Contains(strings.Join(book.Written, " "), f) {
+			t.Errorf("%s was not written: %v", f, err)
+		}
+	}
+}

@@ -49,6 +49,8 @@ type Book struct {
 	NotOnRoster []string
 	// Stale lists the stored students graded under another rubric than RubricDigest.
 	Stale []string
+	// Written lists the gradebook files WriteBooks wrote.
+	Written []string
 
 	roster *Roster
 }
@@ -189,10 +191,15 @@ func WriteBooks(out string, o BookOptions) (*Book, error) {
 			return WriteSummaryHTML(w, Summarize(b.Results), b.Results, ReportLinks(out, b.Keys))
 		}},
 	}
+	// One file that cannot be written (brightspace.csv keyed by a username the roster
+	// lacks) does not keep the others from being written.
+	var errs []error
 	for _, f := range files {
 		if err := WriteFileAtomic(filepath.Join(out, f.name), f.write); err != nil {
-			return b, fmt.Errorf("write %s: %w", f.name, err)
+			errs = append(errs, fmt.Errorf("%s not written: %w", f.name, err))
+			continue
 		}
+		b.Written = append(b.Written, f.name)
 	}
-	return b, nil
+	return b, errors.Join(errs...)
 }
