@@ -47,6 +47,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app := newApp(stdout, stderr)
+	usageErrors(app.Commands, "")
 	err := app.RunContext(ctx, flagsFirst(app, args))
 	return exitCode(err, stderr)
 }

@@ -129,6 +129,20 @@ func durationOf(c *cli.Context, name string) time.Duration {
 	return 0
 }
 
+// usageErrors makes every command's flag errors usage errors: one line naming the command,
+// exit 2 (urfave/cli does not pass the app's OnUsageError down to commands).
+func usageErrors(cmds []*cli.Command, path string) {
+	for _, c := range cmds {
+		name := strings.TrimSpace(path + " " + c.Name)
+		if c.OnUsageError == nil {
+			c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+				return usagef("%s: %v (see optgrade %s --help)", name, err, name)
+			}
+		}
+		usageErrors(c.Subcommands, name)
+	}
+}
+
 // submissionFolder checks that arg is a folder; for a file it says which folder to give.
 func submissionFolder(arg string) error {
 	fi, err := os.Stat(arg)
