@@ -71,14 +71,16 @@ func TestKitRubricIsPublic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile("../submissions/kit/python/rubric.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(want) {
-		t.Error("submissions/kit/python/rubric.yaml is stale: run optgrade rubric public rubrics/assignment1.yaml > submissions/kit/python/rubric.yaml")
-	}
-	if _, err := rubric.Parse("kit", got); err != nil {
-		t.Errorf("the kit's rubric does not load: %v", err)
+	for _, kit := range []string{"python/rubric.yaml", "go/starter/rubric.yaml"} {
+		got, err := os.ReadFile("../submissions/kit/" + kit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("submissions/kit/%s is stale: run optgrade rubric public rubrics/assignment1.yaml > submissions/kit/%s", kit, kit)
+		}
+		if _, err := rubric.Parse("kit", got); err != nil {
+			t.Errorf("the kit's rubric %s does not load: %v", kit, err)
+		}
 	}
 }

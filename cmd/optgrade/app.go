@@ -90,7 +90,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
-				return usagef("unknown command %q (commands: check, grade, merge, ingest, gradescope, rubric, reference)", c.Args().First())
+				return usagef("unknown command %q (commands: check, grade, merge, ingest, gradescope, rubric, reference, kit)", c.Args().First())
 			}
 			return cli.ShowAppHelp(c)
 		},
@@ -102,6 +102,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			ingestCommand(),
 			rubricCommand(),
 			referenceCommand(),
+			kitCommand(),
 		},
 	}
 }
