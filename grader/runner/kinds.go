@@ -36,25 +36,8 @@ var kinds = []Kind{
 		Detect: func(dir string, _ *manifest) bool { return pythonMain(dir) != "" },
 		Load:   loadPython,
 	},
-	{
-		Name:   "go",
-		Marks:  "go.mod",
-		Detect: func(dir string, _ *manifest) bool { return fileExists(filepath.Join(dir, "go.mod")) },
-		Load: func(s *Submission, _ *manifest, _ Options) error {
-			return fmt.Errorf("submission %s: Go submissions are not supported yet (add an %s with a run command)", s.Dir, ManifestFile)
-		},
-	},
-	{
-		Name:  "go-plugin",
-		Marks: "a *.so Go plugin",
-		Detect: func(dir string, _ *manifest) bool {
-			so, _ := filepath.Glob(filepath.Join(dir, "*.so"))
-			return len(so) > 0
-		},
-		Load: func(s *Submission, _ *manifest, _ Options) error {
-			return fmt.Errorf("submission %s: Go plugin submissions are not supported yet (add an %s with a run command)", s.Dir, ManifestFile)
-		},
-	},
+	goSourceKind,
+	goPluginKind,
 }
 
 // Kinds returns the table of submission kinds, in detection order.

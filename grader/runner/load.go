@@ -42,6 +42,13 @@ type Options struct {
 	// PATH. Empty means the first that exists of $OPTGRADE_PYTHON, /usr/bin/python3 and
 	// python3 in PATH.
 	Python string
+	// Go is the go command that builds Go submissions and the plugin host: a path or a
+	// name looked up in PATH. Empty means $OPTGRADE_GO, else go in PATH, else
+	// /usr/local/go/bin/go or /usr/lib/go/bin/go.
+	Go string
+	// Cache is the folder of cached builds; empty means $OPTGRADE_CACHE, else the user's
+	// cache folder (os.UserCacheDir) + /optgrade.
+	Cache string
 }
 
 // Load finds how to run the submission in dir: the first row of Kinds that detects it

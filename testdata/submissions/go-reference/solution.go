@@ -84,12 +84,16 @@ func QuadraticLoss(a kit.QuadraticArgs) (float64, error) {
 	return s, nil
 }
 
-func QuadraticGrad(a kit.QuadraticArgs) ([]float64, error) {
-	g := make([]float64, len(a.W))
-	for i, w := range a.W {
-		g[i] = 2 * a.A[i] * w
+func quadraticGrad(w, a []float64) []float64 {
+	g := make([]float64, len(w))
+	for i := range w {
+		g[i] = 2 * a[i] * w[i]
 	}
-	return g, nil
+	return g
+}
+
+func QuadraticGrad(a kit.QuadraticArgs) ([]float64, error) {
+	return quadraticGrad(a.W, a.A), nil
 }
 
 func dot(x, w []float64) float64 {
@@ -227,8 +231,12 @@ func LRLinear(a kit.LRLinearArgs) (float64, error) {
 	return (1-k/a.Tau)*a.LR0 + (k/a.Tau)*a.LRTau, nil
 }
 
+func lrExponential(k int, lr0, tau float64) float64 {
+	return lr0 * math.Exp(-float64(k)/tau)
+}
+
 func LRExponential(a kit.LRExponentialArgs) (float64, error) {
-	return a.LR0 * math.Exp(-float64(a.K)/a.Tau), nil
+	return lrExponential(a.K, a.LR0, a.Tau), nil
 }
 
 // ---- training loop ----
@@ -239,10 +247,7 @@ func Train(a kit.TrainArgs) (kit.TrainResult, error) {
 	switch a.Problem.Kind {
 	case "quadratic":
 		loss = func(w []float64) float64 { l, _ := QuadraticLoss(kit.QuadraticArgs{W: w, A: a.Problem.A}); return l }
-		grad = func(w []float64, k int) []float64 {
-			g, _ := QuadraticGrad(kit.QuadraticArgs{W: w, A: a.Problem.A})
-			return g
-		}
+		grad = func(w []float64, k int) []float64 { return quadraticGrad(w, a.Problem.A) }
 	case "logistic":
 		X, y := a.Problem.X, a.Problem.Y
 		loss = func(w []float64) float64 { l, _ := LogisticLoss(kit.LogisticLossArgs{W: w, X: X, Y: y}); return l }
@@ -267,8 +272,7 @@ func Train(a kit.TrainArgs) (kit.TrainResult, error) {
 			r, _ := LRLinear(kit.LRLinearArgs{K: k, LR0: opt.LR, LRTau: a.Schedule.LRTau, Tau: a.Schedule.Tau})
 			return r
 		default:
-			r, _ := LRExponential(kit.LRExponentialArgs{K: k, LR0: opt.LR, Tau: a.Schedule.Tau})
-			return r
+			return lrExponential(k, opt.LR, a.Schedule.Tau)
 		}
 	}
 	if a.Schedule != nil && a.Schedule.Kind != "linear" && a.Schedule.Kind != "exponential" {
