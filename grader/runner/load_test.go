@@ -57,8 +57,10 @@ func TestLoadSubmission(t *testing.T) {
 		{name: "bad time", files: map[string]string{ManifestFile: "submitted_at: yesterday\n"}, err: ":1:15: submitted_at: want an RFC 3339 time"},
 		{name: "not a mapping", files: map[string]string{ManifestFile: "- a\n"}, err: ":1:1: want a mapping"},
 		{name: "bad yaml", files: map[string]string{ManifestFile: "run: [a\n"}, err: ManifestFile + ": yaml:"},
-		{name: "go module", files: map[string]string{"go.mod": "module x\n"}, err: "Go submissions are not supported yet"},
-		{name: "go plugin", files: map[string]string{"solution.so": ""}, err: "Go plugin submissions are not supported yet"},
+		{name: "go module", files: map[string]string{"go.mod": "module x\n"}, student: "s1", lang: "go"},
+		{name: "go files", files: map[string]string{"solution.go": "package main\n"}, student: "s1", lang: "go"},
+		{name: "go plugin", files: map[string]string{"solution.so": ""}, student: "s1", lang: "go-plugin"},
+		{name: "two go plugins", files: map[string]string{"a.so": "", "b.so": ""}, err: "2 plugins (a.so, b.so): hand in one"},
 		{name: "nothing", files: map[string]string{"README.md": ""}, err: "nothing to run"},
 		{name: "missing python", files: map[string]string{"solution.py": ""}, opt: Options{Python: "optgrade-no-python"}, err: `python interpreter "optgrade-no-python" not found`},
 	}
@@ -153,6 +155,8 @@ func TestDetect(t *testing.T) {
 		{"manifest only", map[string]string{ManifestFile: "student: a\n"}, "unknown"},
 		{"broken manifest", map[string]string{ManifestFile: "run: [\n"}, "unknown"},
 		{"go module", map[string]string{"go.mod": "module x\n"}, "go"},
+		{"go files", map[string]string{"main.go": "package main\n"}, "go"},
+		{"go source and its plugin", map[string]string{"main.go": "package main\n", "solution.so": ""}, "go"},
 		{"go plugin", map[string]string{"a.so": ""}, "go-plugin"},
 		{"nothing", map[string]string{"README.md": ""}, ""},
 	}

@@ -1,0 +1,156 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// needGo skips a test without a Go toolchain on a developer's machine; CI has one.
+func needGo(t *testing.T) {
+	t.Helper()
+	if _, err := findGo(""); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+}
+
+// startGo loads and starts the submission dir with a private build cache and returns its
+// functions, or the start fault's message.
+func startGo(t *testing.T, dir string, opt Options) ([]string, string) {
+	t.Helper()
+	s, err := Load(dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Runner(Settings{}).Start(context.Background())
+	if err != nil {
+		return nil, err.Error()
+	}
+	defer c.Close()
+	return c.Functions(), ""
+}
+
+// An unchanged Go source folder is built once: the second start finds the build in the
+// cache and does not run the compiler; a build that failed is not retried either, and its
+// reason keeps the compiler's positions.
+func TestGoSourceBuildIsCached(t *testing.T) {
+	needGo(t)
+	opt := Options{Cache: t.TempDir()}
+	ref := filepath.Join("..", "..", "testdata", "submissions", "go-reference")
+	before := goBuilds.Load()
+	fns, fault := startGo(t, ref, opt)
+	if fault != "" || len(fns) != 16 {
+		t.Fatalf("go-reference: functions %v, fault %q", fns, fault)
+	}
+	if n := goBuilds.Load() - before; n != 1 {
+		t.Errorf("first start compiled %d times, want 1", n)
+	}
+	if fns, fault = startGo(t, ref, opt); fault != "" || len(fns) != 16 {
+		t.Fatalf("second start: functions %v, fault %q", fns, fault)
+	}
+	if n := goBuilds.Load() - before; n != 1 {
+		t.Errorf("the second start of an unchanged folder compiled again (%d builds)", n)
+	}
+
+	broken := filepath.Join("..", "..", "testdata", "submissions", "go-compile-error")
+	for i := range 2 {
+		_, fault := startGo(t, broken, opt)
+		if !strings.Contains(fault, "your Go code does not build") || !strings.Contains(fault, "solution.go:69:21: undefined: lambda") {
+			t.Errorf("start %d of go-compile-error: %q, want the compiler's message with its position", i+1, fault)
+		}
+	}
+	if n := goBuilds.Load() - before; n != 2 {
+		t.Errorf("%d builds in all, want 2 (the failed build is remembered)", n)
+	}
+
+	// A changed source is built again.
+	changed := testSubDir(t, "changed", nil)
+	if err := os.CopyFS(changed, os.DirFS(ref)); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.OpenFile(filepath.Join(changed, "solution.go"), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("\n// an edit\n")
+	f.Close()
+	if _, fault := startGo(t, changed, opt); fault != "" {
+		t.Fatal(fault)
+	}
+	if n := goBuilds.Load() - before; n != 3 {
+		t.Errorf("an edited folder was not rebuilt (%d builds, want 3)", n)
+	}
+}
+
+// A Go module that speaks the protocol itself, without the kit, is built and run the same way.
+func TestGoSourceWithoutKit(t *testing.T) {
+	needGo(t)
+	dir := testSubDir(t, "raw", map[string]string{
+		"go.mod": "module raw\n\ngo 1.22\n",
+		"main.go": `package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+)
+
+func main() {
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		var id int
+		fmt.Sscanf(in.Text(), "{\"id\":%d", &id)
+		if id == 0 {
+			fmt.Printf("{\"id\":0,\"result\":{\"protocol\":1,\"functions\":[\"gd_step\"]}}\n")
+		} else {
+			fmt.Printf("{\"id\":%d,\"error\":\"NotImplementedError: raw\"}\n", id)
+		}
+	}
+}
+`})
+	fns, fault := startGo(t, dir, Options{Cache: t.TempDir()})
+	if fault != "" || strings.Join(fns, ",") != "gd_step" {
+		t.Errorf("functions %v, fault %q", fns, fault)
+	}
+}
+
+func TestGoToolchainMissing(t *testing.T) {
+	dir := testSubDir(t, "s", map[string]string{"solution.go": "package main\n"})
+	_, fault := startGo(t, dir, Options{Go: "/nonexistent/go", Cache: t.TempDir()})
+	if !strings.Contains(fault, "install Go") {
+		t.Errorf("fault %q: want what to install", fault)
+	}
+	if !errors.Is(ErrNoGo, ErrNoGo) || !strings.Contains(ErrNoGo.Error(), "go.dev/dl") {
+		t.Error(ErrNoGo)
+	}
+}
+
+// checkPlugin names both versions and the command to rebuild, for a plugin built by
+// another Go version or against another kit, before Go's loader would refuse it.
+func TestCheckPluginVersions(t *testing.T) {
+	needGo(t)
+	tc, _ := findGo("")
+	if err := checkPlugin(filepath.Join("..", "..", "go.mod"), tc.version); err == nil || !strings.Contains(err.Error(), "go.mod is not a Go plugin") {
+		t.Errorf("a text file: %v", err)
+	}
+	// A program built without the kit or -buildmode=plugin is named as such.
+	bin := filepath.Join(t.TempDir(), "prog")
+	src := testSubDir(t, "prog", map[string]string{"go.mod": "module prog\n\ngo 1.22\n", "main.go": "package main\n\nfunc main() {}\n"})
+	cmd := exec.Command(tc.path, "build", "-o", bin, ".")
+	cmd.Dir, cmd.Env = src, append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	err := checkPlugin(bin, "go1.0.1")
+	for _, want := range []string{"-buildmode=exe, not plugin", "does not use the optgrade Go kit",
+		"built with Go " + tc.version + " and kit (none); this grader hosts plugins built with Go go1.0.1 and kit v1.0.0",
+		"without -trimpath", "go build -buildmode=plugin -trimpath -o solution.so ."} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("checkPlugin = %v\nwant %q", err, want)
+		}
+	}
+}
