@@ -155,15 +155,20 @@ var broken = map[string]map[string]struct {
 	"broken-normalized-l2":  {"normalized-step": {6, "normalized-step-l2-norm"}, "train": {6, "train/normalized-step-l2-norm"}},
 	"broken-lr-linear":      {"lr-linear": {4, "lr-linear-not-held"}, "train": {6, "train/lr-linear-not-held"}},
 	"broken-mle-median":     {"mle": {4, "bernoulli-mle-median"}},
+	// The Go samples (built with the Go kit): a panic and a hang cost only their task.
+	"go-adam-no-bias": {"adam-step": {12, "adam-no-bias-correction"}, "train": {6, "train/adam-no-bias-correction"}},
+	"go-panic":        {"quadratic-grad": {6, ""}},
+	"go-hang":         {"lr-exponential": {3, ""}},
 }
 
 func TestGradeBatch(t *testing.T) {
 	py := needPython(t)
 	out := t.TempDir()
 	args := []string{"grade", "--python", py, "--rubric", courseRubric, "--out", out, "--timeout", "2s", "../../testdata/submissions"}
+	needGo(t)
 	stdout, stderr, code := optgrade(t, args...)
-	if code != exitFail {
-		t.Fatalf("grade: exit %d, want 1 (some submissions fail)\n%s%s", code, stdout, stderr)
+	if code != exitInternal {
+		t.Fatalf("grade: exit %d, want 3 (go-compile-error cannot be graded)\n%s%s", code, stdout, stderr)
 	}
 	results := map[string]*grader.Result{}
 	entries, _ := os.ReadDir("../../testdata/submissions")
@@ -189,7 +194,7 @@ func TestGradeBatch(t *testing.T) {
 				if lost := task.MaxScore - task.Score; lost != w.lost {
 					t.Errorf("task %s lost %g points, want %g", task.ID, lost, w.lost)
 				}
-				if !affected {
+				if !affected || w.misconception == "" {
 					continue
 				}
 				named := false
@@ -204,6 +209,16 @@ func TestGradeBatch(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("go-compile-error", func(t *testing.T) {
+		res := results["go-compile-error"]
+		if res.Score != 0 || !strings.Contains(res.Error, "your Go code does not build") || !strings.Contains(res.Error, "solution.go:69:21: undefined: lambda") {
+			t.Errorf("score %g, error %q: want 0 and the compiler's message with its position", res.Score, res.Error)
+		}
+		if res := results["go-reference"]; res.Score != 100 {
+			t.Errorf("go-reference: score %g in the same batch", res.Score)
+		}
+	})
 
 	t.Run("misbehaving", func(t *testing.T) {
 		res := results["misbehaving"]
@@ -281,7 +296,7 @@ func TestGradeBatch(t *testing.T) {
 		before, _ := os.ReadFile(filepath.Join(out, "python-reference", "result.json"))
 		_, stderr, code := optgrade(t, args...)
 		after, _ := os.ReadFile(filepath.Join(out, "python-reference", "result.json"))
-		if code != exitFail || strings.Count(stderr, "kept from an earlier run") != len(results) || !bytes.Equal(before, after) {
+		if code != exitInternal || strings.Count(stderr, "kept from an earlier run") != len(results) || !bytes.Equal(before, after) {
 			t.Errorf("a second run should keep every result: exit %d\n%s", code, stderr)
 		}
 	})
