@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/optgrade/optgrade/grader/sandbox"
 )
 
 // needGo skips a test without a Go toolchain on a developer's machine; CI has one.
@@ -152,5 +154,28 @@ func TestCheckPluginVersions(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("checkPlugin = %v\nwant %q", err, want)
 		}
+	}
+}
+
+// BenchmarkGoStartCached is Load + the cached build + working copy + start + hello + close
+// of an unchanged Go source folder, without the sandbox (compare with the built program's
+// own hello: go test ./grader/runner -run x -bench GoStart -benchtime 20x).
+func BenchmarkGoStartCached(b *testing.B) {
+	opt := Options{Cache: b.TempDir()}
+	ref := filepath.Join("..", "..", "testdata", "submissions", "go-reference")
+	start := func() {
+		s, err := Load(ref, opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := s.Runner(Settings{Sandbox: sandbox.Config{Disable: true}}).Start(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+	start() // the build
+	for b.Loop() {
+		start()
 	}
 }
