@@ -285,6 +285,9 @@ func TestGradeBatch(t *testing.T) {
 		// Each broken sample's mistake is listed with the student who made it.
 		for sample, tasks := range broken {
 			for _, w := range tasks {
+				if w.misconception == "" {
+					continue // a panic or a hang names no mistake
+				}
 				if !strings.Contains(string(data), "| "+w.misconception+" |") || !strings.Contains(string(data), sample) {
 					t.Errorf("summary.md does not list %s by %s", w.misconception, sample)
 				}
