@@ -2,22 +2,7 @@
 
 package kit
 
-import (
-	"os"
-	"syscall"
-)
+import "syscall"
 
-// protocolOutput takes a private copy of standard output for the protocol and points
-// file descriptor 1 at standard error (see stdout_linux.go).
-func protocolOutput() *os.File {
-	fd, err := syscall.Dup(1)
-	if err != nil {
-		return fallbackOutput()
-	}
-	syscall.CloseOnExec(fd)
-	if err := syscall.Dup2(2, 1); err != nil {
-		syscall.Close(fd)
-		return fallbackOutput()
-	}
-	return os.NewFile(uintptr(fd), "protocol")
-}
+// dup2 makes newfd a copy of oldfd.
+func dup2(oldfd, newfd int) error { return syscall.Dup2(oldfd, newfd) }
