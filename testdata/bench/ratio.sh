@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The grader's own cost, as ratios of interleaved runs (medians of N, default 7):
+#  1. per submission: `optgrade check --all` of the course rubric vs the submission answering
+#     the very same requests read from a file, with no grader at all (the replay). The requests
+#     are captured first by a tee-ing wrapper given as the submission's `run:` command (run
+#     unsandboxed so it can write the capture). Done for the pure-Python raw-protocol sample and
+#     the numpy kit sample (python-reference).
+#  2. a pytest + numpy grader of the same checks in-process (test_baseline.py; needs Debian's
+#     python3-pytest) vs check --all of the kit sample.
+#  3. start-up: `check` of a submission that only answers hello vs `python3 -c pass`, and the
+#     sandbox's own cost (bwrap + python3 -c pass, the way the grader starts it).
+# Absolute times on a shared machine mean little; read the ratios. Needs go, python3 (with
+# numpy: OPTGRADE_PYTHON, default /usr/bin/python3), bwrap. Build first or set OPTGRADE.
+set -eu
+cd "$(dirname "$0")/../.."
+N=${N:-7}
+PY=${OPTGRADE_PYTHON:-/usr/bin/python3}
+export OPTGRADE_PYTHON=$PY
+OG=${OPTGRADE:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+if [ -z "$OG" ]; then OG=$work/optgrade; go build -o "$OG" ./cmd/optgrade; fi
+R=rubrics/assignment1.yaml
+nosandbox=--no-sandbox
+"$OG" check --help 2>&1 | grep -q -- '--sandbox value' && nosandbox='--sandbox=none'
+
+# capture SAMPLE → $work/SAMPLE.req (the requests) and $work/SAMPLE.want (its answers to them)
+capture() {
+  local s=$1 d=$work/cap-$1
+  cp -r "testdata/submissions/$s" "$d"
+  cat > "$d/tee.py" <<PYEOF
+import subprocess, sys
+with open("$work/$s.req", "wb") as f:
+    p = subprocess.Popen([sys.executable, "solution.py"], stdin=subprocess.PIPE)
+    for line in sys.stdin.buffer:
+        f.write(line); f.flush(); p.stdin.write(line); p.stdin.flush()
+    p.stdin.close(); sys.exit(p.wait())
+PYEOF
+  printf 'student: %s\nrun: [python3, tee.py]\n' "$s" > "$d/optgrade.yaml"
+  "$OG" check --all $nosandbox -r $R "$d" > "$work/$s.check" 2>&1 || { cat "$work/$s.check"; exit 1; }
+  (cd "testdata/submissions/$s" && "$PY" solution.py < "$work/$s.req" > "$work/$s.want")
+  echo "captured $s: $(($(wc -l < "$work/$s.req") - 1)) requests after hello" >&2
+}
+capture raw-protocol
+capture python-reference
+
+mkdir -p "$work/hello"
+cat > "$work/hello/solution.py" <<'PYEOF'
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    if r["fn"] == "hello":
+        print(json.dumps({"id": r["id"], "result": {"protocol": 1, "functions": []}}), flush=True)
+PYEOF
+printf 'student: hello\nrun: [python3, solution.py]\n' > "$work/hello/optgrade.yaml"
+bwrap_pass=(bwrap --unshare-all --die-with-parent --cap-drop ALL --ro-bind /usr /usr)
+for d in /bin /sbin /lib /lib32 /lib64; do
+  if [ -L $d ]; then bwrap_pass+=(--symlink "$(readlink $d)" $d); elif [ -d $d ]; then bwrap_pass+=(--ro-bind $d $d); fi
+done
+bwrap_pass+=(--ro-bind /etc /etc --proc /proc --dev /dev --tmpfs /tmp --bind "$work" "$work" --chdir "$work" -- "$PY" -c pass)
+
+ms() { local s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; echo $((($(date +%s%N) - s) / 1000000)); }
+replay() { cd "testdata/submissions/$1" && "$PY" solution.py < "$work/$1.req"; }
+pytest_baseline() {
+  REQUESTS=$work/python-reference.req EXPECTED=$work/raw-protocol.want SUBMISSION=$PWD/testdata/submissions/python-reference \
+    "$PY" -m pytest -q -p no:cacheprovider testdata/bench/test_baseline.py
+}
+have_pytest=1
+"$PY" -c 'import pytest' 2>/dev/null || { have_pytest=0; echo "no pytest for $PY: skipping the pytest baseline (apt-get install python3-pytest)" >&2; }
+
+declare -A t
+add() { t[$1]="${t[$1]:-} $2"; }
+for i in $(seq "$N"); do
+  for s in raw-protocol python-reference; do
+    add "check $s" "$(ms "$OG" check --all -r $R "testdata/submissions/$s")"
+    add "replay $s" "$(ms replay $s)"
+  done
+  [ $have_pytest = 1 ] && add pytest "$(ms pytest_baseline)"
+  add "check hello" "$(ms "$OG" check -r $R "$work/hello")"
+  add "python -c pass" "$(ms "$PY" -c pass)"
+  add "bwrap python -c pass" "$(ms "${bwrap_pass[@]}")"
+done
+med() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+declare -A m
+for k in "${!t[@]}"; do m[$k]=$(med "${t[$k]}"); done
+echo "medians of $N interleaved runs (ms):"
+for k in "check raw-protocol" "replay raw-protocol" "check python-reference" "replay python-reference" pytest "check hello" "python -c pass" "bwrap python -c pass"; do
+  [ -n "${m[$k]:-}" ] && printf '  %-26s %6s\n' "$k" "${m[$k]}"
+done
+ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN{printf "  %-56s %5.2fx\n", l, a/b}'; }
+echo "ratios:"
+ratio "check --all / replay, raw-protocol (pure Python)" "${m[check raw-protocol]}" "${m[replay raw-protocol]}"
+ratio "check --all / replay, python-reference (numpy kit)" "${m[check python-reference]}" "${m[replay python-reference]}"
+[ $have_pytest = 1 ] && ratio "pytest baseline / check --all, python-reference" "${m[pytest]}" "${m[check python-reference]}"
+[ $have_pytest = 1 ] && ratio "pytest baseline / replay, python-reference (the limit)" "${m[pytest]}" "${m[replay python-reference]}"
+ratio "check, hello only / python -c pass" "${m[check hello]}" "${m[python -c pass]}"
+ratio "bwrap + python -c pass / python -c pass" "${m[bwrap python -c pass]}" "${m[python -c pass]}"
+ratio "check, hello only / (bwrap + python -c pass)" "${m[check hello]}" "${m[bwrap python -c pass]}"
