@@ -190,6 +190,7 @@ func runCheck(ctx context.Context, p *checkPlan, conn Conn) (res CheckResult, ou
 		MaxScore:   p.check.Points,
 	}
 	outs = p.kind.run(ctx, p, conn)
+	p.locate(outs)
 	res = p.score(res, outs)
 	res.Runs = p.runs(outs)
 	return res, outs

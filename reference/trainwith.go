@@ -245,3 +245,12 @@ func variantNonFinite(x []float64) (nan, inf bool) {
 	}
 	return nan, inf
 }
+
+// TrainAlong is TrainWith evaluated along the weights ws of a run (w₀ first, as train
+// returns them): step k starts from ws[k] instead of its own previous result, with the
+// optimizer's state (velocity, moments) carried on from its own steps. Its w[k+1] is what
+// the loop makes of ws[k] — comparing it with ws[k+1] finds the first step of a run that
+// is not the loop's step from its own weights, however far rounding has carried the run.
+func TrainAlong(a Args, ws [][]float64, call func(fn string, a Args) (any, error)) (any, error) {
+	return variantTrainWith(a, call, variantTrainOpts{along: ws})
+}
