@@ -3,6 +3,7 @@ package grader
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/optgrade/optgrade/reference"
@@ -18,7 +19,7 @@ func (p *checkPlan) locate(outs []outcome) {
 	case p.start != nil:
 		for i := range outs {
 			if o := &outs[i]; !o.pass && o.valid && !o.skipped {
-				if note := stepLocation(p.fn, p.stepRun(outs), p.tol); note != "" {
+				if note := stepLocation(p.fn, p.stepRun(outs), p.tol, o.mis.Path); note != "" {
 					o.addNote(" — ", note)
 				}
 				return
@@ -27,7 +28,7 @@ func (p *checkPlan) locate(outs []outcome) {
 	case p.fn.Name == "train":
 		for i := range outs {
 			if o := &outs[i]; !o.pass && o.valid && !o.skipped {
-				if note := trainLocation(o, p.tol); note != "" {
+				if note := trainLocation(o, p.tol, o.mis.Path); note != "" {
 					o.addNote(" — ", note)
 				}
 			}
@@ -38,7 +39,10 @@ func (p *checkPlan) locate(outs []outcome) {
 // stepLocation reads a step function's run: the first step at which each state part of
 // the submission leaves the reference's; the earliest is the input that first differs for
 // the steps after it.
-func stepLocation(fn reference.Func, run Run, tol Tol) string {
+//
+// It says nothing when the failing case's own message says it all: the part it names
+// (path) leads and no other part leaves later.
+func stepLocation(fn reference.Func, run Run, tol Tol, path string) string {
 	type left struct {
 		part       string
 		step, comp int
@@ -73,6 +77,9 @@ func stepLocation(fn reference.Func, run Run, tol Tol) string {
 		if !found {
 			follow = append(follow, s)
 		}
+	}
+	if len(lead) == 1 && len(later) == 0 && strings.HasPrefix(path, strings.SplitN(lead[0], "[", 2)[0]+"[") {
+		return ""
 	}
 	note := fmt.Sprintf("%s is the first to leave the reference (step %d)", lead[0], first)
 	if len(lead) > 1 {
@@ -158,8 +165,9 @@ func shiftRate(d int) func(string, reference.Args) (any, error) {
 // trainLocation judges a run of train step by step along the submission's own weights:
 // the first step k whose w_{k+1} is not the reference loop's step from the submission's
 // w_k (its state carried along), the component, and which input of that step differs when
-// one of inputCauses explains it.
-func trainLocation(o *outcome, tol Tol) string {
+// one of inputCauses explains it. It says nothing when the failing case's message (path)
+// already points at that step and no cause is found.
+func trainLocation(o *outcome, tol Tol, path string) string {
 	got, ok := o.reply.Result.(map[string]any)
 	if !ok {
 		return ""
@@ -203,7 +211,24 @@ func trainLocation(o *outcome, tol Tol) string {
 	if alpha, rate, ok := impliedRate(o.call.Args, ws[k], ws[k+1], pred[k+1], k); ok {
 		return note + fmt.Sprintf(". The input that differs is α_%d: your step moves as with α = %s, the reference's α_%d is %s", k, fmtNum(alpha), k, fmtNum(rate))
 	}
+	if pathStep(path) == k+1 {
+		return ""
+	}
 	return note
+}
+
+// pathStep is the step a path into train's result names ("loss[7]", "w[3][1]": 7, 3), or -1.
+func pathStep(path string) int {
+	i := strings.IndexByte(path, '[')
+	j := strings.IndexByte(path, ']')
+	if i < 0 || j < i {
+		return -1
+	}
+	n, err := strconv.Atoi(path[i+1 : j])
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // impliedRate: the change of w in a step is proportional to its rate, the state given, so
