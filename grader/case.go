@@ -46,6 +46,9 @@ type CaseResult struct {
 	// Notes are what the check found beyond the first difference: whether the gradient is
 	// the derivative of the student's own loss, where a trajectory leaves the reference's.
 	Notes []string `json:"notes,omitempty"`
+	// Output is what the submission printed while answering this case (kits that mark
+	// their calls; the Python kit does).
+	Output string `json:"output,omitempty"`
 	// Message is the case in one line, as the text report shows it.
 	Message string `json:"message"`
 }

@@ -206,7 +206,7 @@ func (p *checkPlan) caseResult(k int, o *outcome) CaseResult {
 	c := CaseResult{
 		ID: p.caseID(k), Label: o.label, Fn: o.call.Fn, Args: JSONValue(o.call.Args),
 		Atol: o.tol.Atol, Rtol: o.tol.Rtol, Message: o.label + ": " + o.msg,
-		Notes: o.notes,
+		Notes: o.notes, Output: o.reply.Output,
 	}
 	if o.want != nil {
 		c.Expected = JSONValue(o.want)

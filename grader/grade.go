@@ -17,13 +17,13 @@ type Grader struct {
 	rubric *rubric.Rubric
 	all    bool
 	plans  [][]*checkPlan // per task, per check; nil where the check is not selected
-	hidden float64        // points of the checks not selected because they are not visible
+	hidden []float64      // per task, the points of its checks left out because they are not visible
 }
 
 // New plans every check of r. With all false only visible checks run (what a student's
 // `optgrade check` may see); with all true every check runs (a TA's `optgrade grade`).
 func New(r *rubric.Rubric, all bool) (*Grader, error) {
-	g := &Grader{rubric: r, all: all, plans: make([][]*checkPlan, len(r.Tasks))}
+	g := &Grader{rubric: r, all: all, plans: make([][]*checkPlan, len(r.Tasks)), hidden: make([]float64, len(r.Tasks))}
 	var errs rubric.ErrorList
 	for i := range r.Tasks {
 		t := &r.Tasks[i]
@@ -37,7 +37,7 @@ func New(r *rubric.Rubric, all bool) (*Grader, error) {
 		for j := range t.Checks {
 			c := &t.Checks[j]
 			if !all && c.Visibility != rubric.Visible {
-				g.hidden += c.Points
+				g.hidden[i] += c.Points
 				continue
 			}
 			kind, ok := lookupKind(c.Kind)
@@ -89,7 +89,6 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 		SubmittedAt:       when.At,
 		SubmittedAtSource: when.Source,
 		Visibility:        "visible",
-		HiddenPoints:      g.hidden,
 	}
 	if g.all {
 		res.Visibility = "all"
@@ -118,6 +117,7 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 		case !implemented[g.rubric.Tasks[i].Function]:
 			skip = notListed(g.rubric.Tasks[i].Function, conn)
 		}
+		res.HiddenPoints += g.hidden[i]
 		tr := g.gradeTask(ctx, i, conn, skip)
 		res.Tasks = append(res.Tasks, tr)
 		res.MaxScore += tr.MaxScore

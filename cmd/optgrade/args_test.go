@@ -163,3 +163,32 @@ func TestHangCostsItsCall(t *testing.T) {
 		t.Errorf("the output shows no stack of the hung call:\n%s", res.Output)
 	}
 }
+
+// TestOutputPerCall: what the student prints is shown next to the case that printed it.
+func TestOutputPerCall(t *testing.T) {
+	py := needPython(t)
+	dir := copySample(t, "broken-adam-no-bias")
+	editFile(t, filepath.Join(dir, "solution.py"), func(s string) string {
+		i := strings.Index(s, "def adam_step(")
+		j := i + strings.Index(s[i:], "\n") + 1
+		return s[:j] + "    print('adam_step called with t =', t)\n" + s[j:]
+	})
+	out, _, _ := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--task", "adam-step", "--format", "json", dir)
+	res := readJSONResult(t, out)
+	var shown []string
+	for _, c := range res.Tasks[0].Checks {
+		for _, f := range c.Failures {
+			shown = append(shown, f.ID+": "+f.Output)
+		}
+	}
+	if len(shown) == 0 || shown[0] != "adam-step/1/1: adam_step called with t = 1\n" {
+		t.Errorf("output per case: %q", shown)
+	}
+	if strings.Contains(res.Output, "\x1e") || !strings.Contains(res.Output, "adam_step called with t = 3") {
+		t.Errorf("the whole output holds markers, or lost prints: %q", res.Output)
+	}
+	text, _, _ := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--task", "adam-step", dir)
+	if !strings.Contains(text, "your program printed during this call:\n       │ adam_step called with t = 1\n") {
+		t.Errorf("the text report does not show the call's prints next to it:\n%s", text)
+	}
+}

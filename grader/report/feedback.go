@@ -29,7 +29,12 @@ type shownCase struct {
 	id     string   // for --case
 	call   string   // every argument: adam_step(w=[1, 2], …)
 	lines  []string // where it differs (or the error), the check's notes, steps not run
+	output []string // what the student's program printed during the call (capped)
+	more   int      // lines of output left out
 }
+
+// maxCaseOutput is how many lines of a call's output feedback shows next to it.
+const maxCaseOutput = 10
 
 // moreLine is one line about a failing check other than the shown case.
 type moreLine struct {
@@ -96,6 +101,7 @@ func showCase(c *grader.CheckResult, f *grader.CaseResult) *shownCase {
 	if c.NotRun > 0 {
 		s.lines = append(s.lines, fmt.Sprintf("the %d steps after it were not run", c.NotRun))
 	}
+	s.output, s.more = capLines(lines(printable(f.Output)), maxCaseOutput)
 	return s
 }
 

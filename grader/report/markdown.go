@@ -164,6 +164,15 @@ func (m mdWriter) task(t *grader.TaskResult, fb *taskFeedback) {
 		m.p("")
 		body := wrap(s.call, DefaultWidth, "", "  ")
 		body = append(body, s.lines...)
+		if len(s.output) > 0 {
+			body = append(body, "your program printed during this call:")
+			for _, l := range s.output {
+				body = append(body, "│ "+l)
+			}
+			if s.more > 0 {
+				body = append(body, fmt.Sprintf("│ … and %d more lines", s.more))
+			}
+		}
 		m.fence(printable(strings.Join(body, "\n")))
 		m.p("")
 	}

@@ -70,8 +70,12 @@ func ReplayText(w io.Writer, rp *grader.Replay, command string, o Options) error
 		}
 	}
 	t.line("")
-	if out := lines(printable(rp.Output)); len(out) > 0 {
-		t.line("Your program's output during this run (%d lines):", len(out))
+	output, during := rp.Output, "this run"
+	if c.Output != "" {
+		output, during = c.Output, "this call"
+	}
+	if out := lines(printable(output)); len(out) > 0 {
+		t.line("Your program's output during %s (%s):", during, lineCount(len(out)))
 		for _, l := range out {
 			t.line("    %s", l)
 		}
@@ -379,4 +383,11 @@ func numberOf(v any) (float64, bool) {
 		return grader.NonFinite(v)
 	}
 	return 0, false
+}
+
+func lineCount(n int) string {
+	if n == 1 {
+		return "1 line"
+	}
+	return fmt.Sprintf("%d lines", n)
 }

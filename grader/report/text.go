@@ -179,6 +179,15 @@ func (t *textWriter) feedback(fb *taskFeedback) {
 		for _, l := range s.lines {
 			t.wrapped(indent, indent+"  ", "", l)
 		}
+		if len(s.output) > 0 {
+			t.line("%syour program printed during this call:", indent)
+			for _, l := range s.output {
+				t.line("%s", clipRunes(indent+"│ "+l, t.width))
+			}
+			if s.more > 0 {
+				t.line("%s│ … and %d more lines", indent, s.more)
+			}
+		}
 	}
 	for _, m := range fb.more {
 		for i, l := range lines(m.text) {

@@ -22,6 +22,9 @@ type Reply struct {
 	Result any
 	Err    string
 	Fault  error
+	// Output is what the submission printed while answering this call, for submissions
+	// that mark their calls on stderr (the Python kit does); "" otherwise.
+	Output string
 }
 
 // NotImplemented reports whether the submission said it did not attempt the function.

@@ -85,22 +85,6 @@ func (p *process) readStdout(out *output, lineCap int) {
 	}
 }
 
-// readStderr copies stderr to out and keeps its tail for messages.
-func (p *process) readStderr(out *output) {
-	defer p.readers.Done()
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := p.stderr.Read(buf)
-		if n > 0 {
-			out.Write(buf[:n])
-			p.tail.Write(buf[:n])
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
 // output keeps the head of the submission's output, up to limit bytes, and counts the
 // rest.
 type output struct {

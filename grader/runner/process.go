@@ -124,6 +124,7 @@ func (r *ProcessRunner) StartProcess(ctx context.Context) (*ProcessConn, error) 
 		c.r.LineCap = DefaultLineCap
 	}
 	c.out = &output{limit: c.r.OutputCap}
+	c.calls = newCallOutput()
 	src, err := filepath.Abs(r.Dir)
 	if err != nil {
 		return nil, &ProcessFault{Kind: FaultStart, Fn: "hello", Msg: err.Error()}

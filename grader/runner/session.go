@@ -16,7 +16,8 @@ type ProcessConn struct {
 	src        string        // absolute path of the submission folder
 	root, work string        // temporary folder and the working copy in it
 	out        *output
-	proc       *process // nil after a fault until the next Do
+	calls      *callOutput // the output of each marked call
+	proc       *process    // nil after a fault until the next Do
 	functions  []string
 	defined    []string // the hello's "defined": other functions, for did-you-mean
 	nextID     int64
@@ -113,6 +114,9 @@ func (c *ProcessConn) Do(ctx context.Context, calls []Call) []Reply {
 			replies[sent[k]].Result = resp.Result
 		}
 	}
+	for k := range min(len(resps)+1, len(sent)) { // the answered calls and the one a fault cut short
+		replies[sent[k]].Output = c.relative(c.calls.take(first+int64(k), k == len(resps)-1))
+	}
 	if fault != nil {
 		faultAll(replies, sent[len(resps):], fault)
 	}
@@ -180,6 +184,9 @@ func (c *ProcessConn) startOnce(ctx context.Context) *ProcessFault {
 	}
 	c.functions = fns
 	c.defined = helloDefined(resps[0])
+	if obj, ok := resps[0].Result.(map[string]any); ok && obj["marks_calls"] == true {
+		c.calls.expectMarks() // its output per call is worth waiting for
+	}
 	return nil
 }
 

@@ -78,7 +78,7 @@ func (c *ProcessConn) spawn() (*process, error) {
 	}
 	p.readers.Add(2)
 	go p.readStdout(c.out, c.r.LineCap)
-	go p.readStderr(c.out)
+	go p.readStderr(c.out, c.calls)
 	return p, nil
 }
 

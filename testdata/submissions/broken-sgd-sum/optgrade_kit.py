@@ -23,7 +23,10 @@ line on stdout.  The kit:
 * reports an exception as an error for that call only ("ValueError: ...", or
   "NotImplementedError: <fn>") and prints the traceback to stderr for you;
 * keeps your print() output off the protocol: while it runs, sys.stdout is your
-  stderr, which the grader shows you as your output;
+  stderr, which the grader shows you as your output, next to the call that printed it
+  (the kit marks each call on stderr with a line starting with the byte 0x1e);
+* dumps your stack to stderr if a call runs nearly as long as the grader's timeout, so
+  you see where it hangs;
 * answers every request as soon as it reads it and exits 0 at end of input.
 
 Standard library only; numpy is used if it is installed, never required.
@@ -259,6 +262,7 @@ def _hello(funcs, stubs, ns):
         "language": "python",
         "kit": __version__,
         "python": "%d.%d.%d" % sys.version_info[:3],
+        "marks_calls": True,  # what each call prints is marked on stderr (see _mark)
     }
     student = _student_id(ns)
     if student:
@@ -311,6 +315,16 @@ def _disarm():
         pass
 
 
+def _mark(what, rid):
+    """Mark the start or end of call rid on stderr, so that the grader shows what the
+    student prints next to the call it happened in (the marker lines are not shown)."""
+    try:
+        sys.stderr.write("\x1eoptgrade %s %s\n" % (what, rid if isinstance(rid, int) else -1))
+        sys.stderr.flush()
+    except Exception:
+        pass
+
+
 # ---------------------------------------------------------------- serving
 
 def serve(namespace=None, exit=True):
@@ -321,6 +335,7 @@ def serve(namespace=None, exit=True):
     """
     ns = _namespace(namespace)
     dump_after = _dump_after(None)
+    marking = False
     funcs = _find_functions(ns)
     stubs = frozenset(n for n, f in funcs.items() if _is_stub(f))
     proto_out = sys.stdout  # the real stdout: protocol lines only
@@ -349,14 +364,19 @@ def serve(namespace=None, exit=True):
             if fn_name == "hello":
                 resp = {"id": rid, "result": _hello(funcs, stubs, ns)}
                 dump_after = _dump_after(req.get("args"))
+                marking = True  # a grader (which always says hello first) reads the marks
             elif not isinstance(fn_name, str):
                 resp = {"id": rid, "error": "ValueError: request has no fn"}
             else:
+                if marking:
+                    _mark("call", rid)
                 _arm(dump_after)
                 try:
                     kind, value = _call(funcs, fn_name, req.get("args") or {}, stubs)
                 finally:
                     _disarm()
+                    if marking:
+                        _mark("end", rid)
                 resp = {"id": rid, kind: value}
             try:
                 text = _encode(resp)
