@@ -401,3 +401,13 @@ func TestExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestFloat32SampleSaysSo: the float32 sample scores full marks and the report tells the
+// student that their numbers were judged as single precision.
+func TestFloat32SampleSaysSo(t *testing.T) {
+	py := needPython(t)
+	out, errOut, code := optgrade(t, "check", "--all", "--python", py, "--rubric", courseRubric, "../../testdata/submissions/python-float32")
+	if code != 0 || !strings.Contains(out, "Score: 100/100") || !strings.Contains(out, "Your numbers are float32") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}

@@ -164,6 +164,21 @@ func (t *textWriter) tasks(r *grader.Result, verbose bool) {
 			t.replayID = fb.shown.id
 		}
 	}
+	if float32Results(r) {
+		t.wrapped("", "  ", "", "Your numbers are float32 (single precision): they were judged with a float32 tolerance.")
+	}
+}
+
+// float32Results reports whether some check judged the submission's results as float32.
+func float32Results(r *grader.Result) bool {
+	for _, task := range r.Tasks {
+		for _, c := range task.Checks {
+			if c.Float32 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // feedback writes a task's likely mistake, its one failing case in full, and a line per
