@@ -71,7 +71,7 @@ func TestKitRubricIsPublic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kit := range []string{"python/rubric.yaml", "go/starter/rubric.yaml"} {
+	for _, kit := range []string{"python/rubric.yaml", "go/starter/rubric.yaml", "notebook/rubric.yaml"} {
 		got, err := os.ReadFile("../submissions/kit/" + kit)
 		if err != nil {
 			t.Fatal(err)

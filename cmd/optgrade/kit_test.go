@@ -75,7 +75,7 @@ func TestKitGo(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "already holds") || !strings.Contains(stderr, "solution.go") {
 		t.Errorf("second kit: exit %d, %q", code, stderr)
 	}
-	if _, stderr, code := optgrade(t, "kit", "rust", t.TempDir()); code != exitUsage || !strings.Contains(stderr, "kits: go, python") {
+	if _, stderr, code := optgrade(t, "kit", "rust", t.TempDir()); code != exitUsage || !strings.Contains(stderr, "kits: go, notebook, python") {
 		t.Errorf("unknown kit: exit %d, %q", code, stderr)
 	}
 }

@@ -159,6 +159,9 @@ var broken = map[string]map[string]struct {
 	"go-adam-no-bias": {"adam-step": {12, "adam-no-bias-correction"}, "train": {6, "train/adam-no-bias-correction"}},
 	"go-panic":        {"quadratic-grad": {6, ""}},
 	"go-hang":         {"lr-exponential": {3, ""}},
+	// The notebook samples: a wrong function in one cell, a syntax error in another.
+	"notebook-broken":       {"normalized-step": {6, "normalized-step-l2-norm"}, "train": {6, "train/normalized-step-l2-norm"}},
+	"notebook-syntax-error": {"diagnose": {7, ""}},
 }
 
 func TestGradeBatch(t *testing.T) {

@@ -30,6 +30,7 @@ var kinds = []Kind{
 		Detect: func(_ string, m *manifest) bool { return m != nil && len(m.run) > 0 },
 		Load:   loadCommand,
 	},
+	notebookKind,
 	{
 		Name:   "python",
 		Marks:  "solution.py or main.py",

@@ -16,6 +16,10 @@ type manifest struct {
 	// timeUnknown: "submitted_at: unknown" — the time is not known (an LMS download
 	// without one), and must not be guessed from file times.
 	timeUnknown bool
+	// notebook: the notebook to grade (`notebook: file.ipynb`, or a mapping with file and
+	// run); notebookRun is "defs" (the default) or "all".
+	notebook, notebookRun string
+	hasNotebook           bool
 }
 
 // readManifest reads and strictly decodes a manifest: every problem names file:line.
@@ -70,9 +74,39 @@ func readManifest(path string) (*manifest, error) {
 				return nil, at(v, "submitted_at: want an RFC 3339 time, e.g. 2026-12-01T23:59:00+01:00, or unknown")
 			}
 			m.submittedAt = &t
+		case "notebook":
+			if err := m.decodeNotebook(v, at); err != nil {
+				return nil, err
+			}
 		default:
-			return nil, at(k, "unknown key %q (want student, run, submitted_at)", k.Value)
+			return nil, at(k, "unknown key %q (want student, run, submitted_at, notebook)", k.Value)
 		}
 	}
 	return m, nil
+}
+
+// decodeNotebook reads `notebook: FILE` or `notebook: {file: FILE, run: defs|all}`.
+func (m *manifest) decodeNotebook(v *yaml.Node, at func(*yaml.Node, string, ...any) error) error {
+	m.hasNotebook, m.notebookRun = true, "defs"
+	switch v.Kind {
+	case yaml.ScalarNode:
+		m.notebook = v.Value
+		return nil
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			k, val := v.Content[i], v.Content[i+1]
+			switch {
+			case k.Value == "file" && val.Kind == yaml.ScalarNode:
+				m.notebook = val.Value
+			case k.Value == "run" && val.Kind == yaml.ScalarNode && (val.Value == "defs" || val.Value == "all"):
+				m.notebookRun = val.Value
+			case k.Value == "run":
+				return at(val, "notebook: run: want defs (definitions, imports and constants only; the default) or all")
+			default:
+				return at(k, "notebook: unknown key %q (want file, run)", k.Value)
+			}
+		}
+		return nil
+	}
+	return at(v, "notebook: want a file name or {file: …, run: defs|all}")
 }

@@ -16,7 +16,7 @@ import (
 	kit "github.com/optgrade/optgrade/submissions/kit/go"
 )
 
-//go:embed python go
+//go:embed python go notebook
 var files embed.FS
 
 // GoKitPath is the Go kit's module (and package) path; GoKitVersion the version a
@@ -30,7 +30,7 @@ const GoKitVersion = "v" + kit.Version
 const GoKitDir = "optgradekit"
 
 // Names lists the kits `Write` knows, sorted.
-func Names() []string { return []string{"go", "python"} }
+func Names() []string { return []string{"go", "notebook", "python"} }
 
 // Write writes the kit name ("python" or "go") into dir, a student's starting folder.
 // dir is created if needed; existing files are never overwritten (an error names them).
@@ -44,6 +44,13 @@ func Write(name, dir string) error {
 		out["go.mod"] = []byte(StudentGoMod("solution", "./"+GoKitDir))
 		for file, data := range GoKit() {
 			out[GoKitDir+"/"+file] = data
+		}
+	case "notebook":
+		out = tree("notebook")
+		for file := range out {
+			if strings.HasPrefix(file, "runner/") {
+				delete(out, file) // the grader's side
+			}
 		}
 	default:
 		return fmt.Errorf("no kit %q (kits: %s)", name, strings.Join(Names(), ", "))
@@ -91,6 +98,14 @@ func GoPluginHost() []byte {
 	return data
 }
 
+// NotebookRunner returns the files that serve a notebook with the Python kit:
+// optgrade_notebook.py and optgrade_kit.py.
+func NotebookRunner() map[string][]byte {
+	runner, _ := files.ReadFile("notebook/runner/optgrade_notebook.py")
+	kit, _ := files.ReadFile("python/optgrade_kit.py")
+	return map[string][]byte{"optgrade_notebook.py": runner, "optgrade_kit.py": kit}
+}
+
 // StudentGoMod is the go.mod of a module that uses the Go kit from the folder kitDir.
 func StudentGoMod(module, kitDir string) string {
 	return fmt.Sprintf("module %s\n\ngo 1.22\n\nrequire %s %s\n\nreplace %s => %s\n",
@@ -108,7 +123,9 @@ func tree(dir string) map[string][]byte {
 		if err != nil {
 			return err
 		}
-		out[strings.TrimPrefix(p, dir+"/")] = data
+		if !strings.Contains(p, "__pycache__") {
+			out[strings.TrimPrefix(p, dir+"/")] = data
+		}
 		return nil
 	})
 	return out
