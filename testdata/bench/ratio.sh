@@ -4,7 +4,9 @@
 #     the very same requests read from a file, with no grader at all (the replay). The requests
 #     are captured first by a tee-ing wrapper given as the submission's `run:` command (run
 #     unsandboxed so it can write the capture). Done for the pure-Python raw-protocol sample and
-#     the numpy kit sample (python-reference).
+#     the numpy kit sample (python-reference) and the Go kit sample (go-reference, built once
+#     here with `go build` against the kit `optgrade kit go` writes; check --all builds it too,
+#     from the grader's build cache after the first run).
 #  2. a pytest + numpy grader of the same checks in-process (test_baseline.py; needs Debian's
 #     python3-pytest) vs check --all of the kit sample.
 #  3. start-up: `check` of a submission that only answers hello vs `python3 -c pass`, and the
@@ -24,25 +26,37 @@ R=rubrics/assignment1.yaml
 nosandbox=--no-sandbox
 "$OG" check --help 2>&1 | grep -q -- '--sandbox value' && nosandbox='--sandbox=none'
 
-# capture SAMPLE → $work/SAMPLE.req (the requests) and $work/SAMPLE.want (its answers to them)
+# capture SAMPLE [PROGRAM] → $work/SAMPLE.req (the requests) and $work/SAMPLE.want (its
+# answers to them); PROGRAM (default: python solution.py) is what the wrapper runs
 capture() {
-  local s=$1 d=$work/cap-$1
+  local s=$1 d=$work/cap-$1 prog=${2:-}
   cp -r "testdata/submissions/$s" "$d"
+  if [ -n "$prog" ]; then cp "$prog" "$d/program"; prog='["./program"]'; else prog='[sys.executable, "solution.py"]'; fi
   cat > "$d/tee.py" <<PYEOF
 import subprocess, sys
 with open("$work/$s.req", "wb") as f:
-    p = subprocess.Popen([sys.executable, "solution.py"], stdin=subprocess.PIPE)
+    p = subprocess.Popen($prog, stdin=subprocess.PIPE)
     for line in sys.stdin.buffer:
         f.write(line); f.flush(); p.stdin.write(line); p.stdin.flush()
     p.stdin.close(); sys.exit(p.wait())
 PYEOF
   printf 'student: %s\nrun: [python3, tee.py]\n' "$s" > "$d/optgrade.yaml"
   "$OG" check --all $nosandbox -r $R "$d" > "$work/$s.check" 2>&1 || { cat "$work/$s.check"; exit 1; }
-  (cd "testdata/submissions/$s" && "$PY" solution.py < "$work/$s.req" > "$work/$s.want")
+  (cd "$d" && replay_in "$s" > "$work/$s.want")
   echo "captured $s: $(($(wc -l < "$work/$s.req") - 1)) requests after hello" >&2
 }
+replay_in() { if [ -x program ]; then ./program < "$work/$1.req"; else "$PY" solution.py < "$work/$1.req"; fi; }
+replay() { cd "$work/cap-$1" && replay_in "$1"; }
+samples=(raw-protocol python-reference)
 capture raw-protocol
 capture python-reference
+if command -v go >/dev/null; then
+  "$OG" kit go "$work/gokit" >/dev/null
+  cp testdata/submissions/go-reference/*.go testdata/submissions/go-reference/go.mod "$work/gokit/"
+  (cd "$work/gokit" && go build -o "$work/go-reference.bin" .)
+  capture go-reference "$work/go-reference.bin"
+  samples+=(go-reference)
+fi
 
 mkdir -p "$work/hello"
 cat > "$work/hello/solution.py" <<'PYEOF'
@@ -60,7 +74,6 @@ done
 bwrap_pass+=(--ro-bind /etc /etc --proc /proc --dev /dev --tmpfs /tmp --bind "$work" "$work" --chdir "$work" -- "$PY" -c pass)
 
 ms() { local s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; echo $((($(date +%s%N) - s) / 1000000)); }
-replay() { cd "testdata/submissions/$1" && "$PY" solution.py < "$work/$1.req"; }
 pytest_baseline() {
   REQUESTS=$work/python-reference.req EXPECTED=$work/raw-protocol.want SUBMISSION=$PWD/testdata/submissions/python-reference \
     "$PY" -m pytest -q -p no:cacheprovider testdata/bench/test_baseline.py
@@ -71,7 +84,7 @@ have_pytest=1
 declare -A t
 add() { t[$1]="${t[$1]:-} $2"; }
 for i in $(seq "$N"); do
-  for s in raw-protocol python-reference; do
+  for s in "${samples[@]}"; do
     add "check $s" "$(ms "$OG" check --all -r $R "testdata/submissions/$s")"
     add "replay $s" "$(ms replay $s)"
   done
@@ -84,13 +97,14 @@ med() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}
 declare -A m
 for k in "${!t[@]}"; do m[$k]=$(med "${t[$k]}"); done
 echo "medians of $N interleaved runs (ms):"
-for k in "check raw-protocol" "replay raw-protocol" "check python-reference" "replay python-reference" pytest "check hello" "python -c pass" "bwrap python -c pass"; do
+for k in "check raw-protocol" "replay raw-protocol" "check python-reference" "replay python-reference" "check go-reference" "replay go-reference" pytest "check hello" "python -c pass" "bwrap python -c pass"; do
   [ -n "${m[$k]:-}" ] && printf '  %-26s %6s\n' "$k" "${m[$k]}"
 done
 ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN{printf "  %-56s %5.2fx\n", l, a/b}'; }
 echo "ratios:"
 ratio "check --all / replay, raw-protocol (pure Python)" "${m[check raw-protocol]}" "${m[replay raw-protocol]}"
 ratio "check --all / replay, python-reference (numpy kit)" "${m[check python-reference]}" "${m[replay python-reference]}"
+[ -n "${m[check go-reference]:-}" ] && ratio "check --all / replay, go-reference (Go kit)" "${m[check go-reference]}" "${m[replay go-reference]}"
 [ $have_pytest = 1 ] && ratio "pytest baseline / check --all, python-reference" "${m[pytest]}" "${m[check python-reference]}"
 [ $have_pytest = 1 ] && ratio "pytest baseline / replay, python-reference (the limit)" "${m[pytest]}" "${m[replay python-reference]}"
 ratio "check, hello only / python -c pass" "${m[check hello]}" "${m[python -c pass]}"
