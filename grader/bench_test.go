@@ -23,6 +23,21 @@ func BenchmarkPlan(b *testing.B) {
 	}
 }
 
+// BenchmarkLoadAndPlan measures what every check and batch pays before the first call:
+// reading and validating the course rubric (the reference evaluated on every case) and
+// planning it.
+func BenchmarkLoadAndPlan(b *testing.B) {
+	for b.Loop() {
+		r, err := rubric.Load("../rubrics/assignment1.yaml")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := New(r, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkGradeInProcess measures the grader's own work on one submission — calls,
 // comparisons, misconception matching — with the reference answering in process, so no
 // process or pipe time is counted. The variant run also pays for naming the mistake.

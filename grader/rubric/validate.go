@@ -428,36 +428,60 @@ func nonFinite(v any, path string) (string, float64, bool) {
 func NonFinite(v any) (path string, x float64, found bool) { return nonFinite(v, "") }
 
 func nonFiniteValue(v reflect.Value, path string) (string, float64, bool) {
+	// The path is built only for the value found: the common case, every value finite,
+	// allocates nothing (planning checks every reference value of a rubric).
+	if p, f, bad := nonFiniteIn(v); bad {
+		return path + p, f, true
+	}
+	return "", 0, false
+}
+
+var float64s = reflect.TypeFor[[]float64]()
+
+// nonFiniteIn is nonFiniteValue returning the path below v.
+func nonFiniteIn(v reflect.Value) (string, float64, bool) {
 	switch v.Kind() {
 	case reflect.Float32, reflect.Float64:
 		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
-			return path, f, true
+			return "", f, true
 		}
 	case reflect.Interface, reflect.Pointer:
 		if !v.IsNil() {
-			return nonFiniteValue(v.Elem(), path)
+			return nonFiniteIn(v.Elem())
 		}
 	case reflect.Slice, reflect.Array:
+		if v.Type() == float64s && v.CanInterface() {
+			for i, f := range v.Interface().([]float64) {
+				if math.IsNaN(f) || math.IsInf(f, 0) {
+					return fmt.Sprintf("[%d]", i), f, true
+				}
+			}
+			return "", 0, false
+		}
 		for i := 0; i < v.Len(); i++ {
-			if p, f, bad := nonFiniteValue(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); bad {
-				return p, f, true
+			if p, f, bad := nonFiniteIn(v.Index(i)); bad {
+				return fmt.Sprintf("[%d]", i) + p, f, true
 			}
 		}
 	case reflect.Map:
-		keys := v.MapKeys()
-		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
-		for _, k := range keys {
-			if p, f, bad := nonFiniteValue(v.MapIndex(k), fmt.Sprintf("%s.%v", path, k)); bad {
-				return p, f, true
+		var bad []reflect.Value // the keys of non-finite values; the first in key order is named
+		for it := v.MapRange(); it.Next(); {
+			if _, _, b := nonFiniteIn(it.Value()); b {
+				bad = append(bad, it.Key())
 			}
+		}
+		if len(bad) > 0 {
+			sort.Slice(bad, func(i, j int) bool { return fmt.Sprint(bad[i]) < fmt.Sprint(bad[j]) })
+			p, f, _ := nonFiniteIn(v.MapIndex(bad[0]))
+			return fmt.Sprintf(".%v", bad[0]) + p, f, true
 		}
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {
 			if !v.Type().Field(i).IsExported() {
 				continue
 			}
-			if p, f, bad := nonFiniteValue(v.Field(i), path+"."+v.Type().Field(i).Name); bad {
-				return p, f, true
+			if p, f, bad := nonFiniteIn(v.Field(i)); bad {
+				return "." + v.Type().Field(i).Name + p, f, true
 			}
 		}
 	}
