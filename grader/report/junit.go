@@ -59,7 +59,8 @@ type (
 // function, score and max_score as properties) and one <testcase> per check (classname the
 // task id). A failed or partial check has a <failure> (message: the check's message; body:
 // the message, the further failing cases, the hint and the score), an errored check an
-// <error>, a check not attempted a <skipped>. The student's own output is the <system-out>
+// <error>, a check not attempted a <failure> of type not_implemented (never <skipped>, which
+// CI reporters count as passed). The student's own output is the <system-out>
 // of the first suite with a check that did not pass (it is one output for all tasks). A submission that could not be graded at
 // all adds a first suite "submission" with one errored case. Times are 0 except the total
 // on <testsuites>, the time spent grading. Options are ignored.
@@ -91,12 +92,14 @@ func JUnit(w io.Writer, r *grader.Result, _ Options) error {
 			switch c.Status {
 			case grader.Pass:
 			case grader.NotImplemented:
+				// A failure, not <skipped>: CI reporters show skipped tests as green, and a
+				// check not attempted costs its points.
 				msg := "not attempted"
 				if c.Message != "" {
 					msg += ": " + firstLine(c.Message)
 				}
-				tc.Skipped = &junitMessage{Message: msg}
-				s.Skipped++
+				tc.Failure = &junitMessage{Message: msg, Type: string(c.Status), Body: msg + fmt.Sprintf("\n\n0/%s points", points(c.MaxScore, 4))}
+				s.Failures++
 			case grader.Error:
 				tc.Error = &junitMessage{Message: firstLine(c.Message), Type: string(c.Status), Body: junitBody(c)}
 				s.Errors++
