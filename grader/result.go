@@ -33,6 +33,9 @@ type Result struct {
 	SubmittedAtSource string     `json:"submitted_at_source"`
 	LateDays          int        `json:"late_days,omitempty"`
 	Visibility        string     `json:"visibility"` // which checks ran: "visible" (check) or "all" (grade)
+	// RubricSHA256 is the SHA-256 of the rubric file graded against (check sets it, so
+	// that CI can tell the assignment's rubric from an edited one).
+	RubricSHA256 string `json:"rubric_sha256,omitempty"`
 	// HiddenPoints are the points of the rubric's checks that did not run because they are
 	// not visible (0 when every check ran, or the rubric is the public copy).
 	HiddenPoints float64      `json:"hidden_points,omitempty"`

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -190,5 +191,49 @@ func TestOutputPerCall(t *testing.T) {
 	text, _, _ := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--task", "adam-step", dir)
 	if !strings.Contains(text, "your program printed during this call:\n       │ adam_step called with t = 1\n") {
 		t.Errorf("the text report does not show the call's prints next to it:\n%s", text)
+	}
+}
+
+// TestCIReports: one run writes several reports; a not-attempted check is a JUnit failure
+// (the partial sample counts as failed in a CI reporter); the rubric is pinned by SHA-256.
+func TestCIReports(t *testing.T) {
+	py := needPython(t)
+	dir := t.TempDir()
+	junit, md := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "out", "summary.md")
+	out, errOut, code := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "../../testdata/submissions/partial",
+		"--report", "junit="+junit, "--report", "markdown="+md)
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	x, err1 := os.ReadFile(junit)
+	m, err2 := os.ReadFile(md)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	top := regexp.MustCompile(`<testsuites [^>]*failures="(\d+)"`).FindStringSubmatch(string(x))
+	if strings.Contains(string(x), "<skipped") || !strings.Contains(string(x), `type="not_implemented"`) || top == nil || top[1] == "0" {
+		t.Errorf("junit.xml: not-attempted checks must be failures:\n%s", x)
+	}
+	if !strings.Contains(string(m), "## ") || !strings.Contains(string(m), "on the public checks") {
+		t.Errorf("summary.md:\n%s", m)
+	}
+	// The rubric's hash is printed, and pinning it refuses an edited copy.
+	i := strings.Index(out, "Rubric SHA-256: ")
+	if i < 0 {
+		t.Fatalf("no rubric hash in:\n%s", out)
+	}
+	sum := strings.Fields(out[i+len("Rubric SHA-256: "):])[0]
+	if _, _, code := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--rubric-sha256", sum, "--task", "gd-step", "../../testdata/submissions/python-reference"); code != exitPass {
+		t.Errorf("the pinned rubric itself: exit %d", code)
+	}
+	edited := filepath.Join(dir, "rubric.yaml")
+	data, _ := os.ReadFile(courseRubric)
+	os.WriteFile(edited, []byte(strings.Replace(string(data), "points: 100", "points: 100 # easy now", 1)), 0o644)
+	_, errOut, code = optgrade(t, "check", "--python", py, "--rubric", edited, "--rubric-sha256", sum, "../../testdata/submissions/python-reference")
+	if code != exitUsage || !strings.Contains(errOut, "was edited") {
+		t.Errorf("an edited rubric: exit %d, %q", code, errOut)
+	}
+	if _, errOut, code := optgrade(t, "check", "--report", "pdf=x.pdf", "../../testdata/submissions/partial"); code != exitUsage || !strings.Contains(errOut, "unknown format") {
+		t.Errorf("--report pdf: exit %d %q", code, errOut)
 	}
 }

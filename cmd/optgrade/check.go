@@ -24,13 +24,13 @@ func checkCommand() *cli.Command {
 visible checks and prints what passed, what failed, by how much and the likely mistake.
 Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric error,
 3 when the submission could not be graded at all (it would not start).`,
-		Flags: append(append(runFlags(), outputFlags()...),
+		Flags: append(append(append(runFlags(), outputFlags()...),
 			&cli.BoolFlag{Name: "all", Usage: "also run the hidden and after-due-date checks (needs the full rubric; for instructors proving a solution)"},
 			&cli.StringFlag{Name: "case", Usage: "replay one case `ID` (task/check/case, as the report shows it): the request in full, both answers side by side, your output, and a command that sends the same request to your program"},
 			&cli.StringFlag{Name: "task", Usage: "run only the checks of the task `ID`"},
 			&cli.BoolFlag{Name: "html", Usage: "also write the report as one HTML page with your curves beside the reference's, and print its path"},
 			&cli.StringFlag{Name: "html-out", Usage: "where --html writes the page (default: optgrade-report.html in the system's temporary folder)"},
-		),
+		), ciFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return usagef("check takes one submission folder, got %d (use grade for several)", c.NArg())
@@ -50,7 +50,15 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			if err != nil {
 				return err
 			}
+			reports, err := readReports(c)
+			if err != nil {
+				return err
+			}
 			rubric, err := loadRubric(c, dir)
+			if err != nil {
+				return err
+			}
+			sum, err := rubricSHA256(c, rubric.File)
 			if err != nil {
 				return err
 			}
@@ -71,8 +79,12 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 				}
 			}
 			res := g.Grade(c.Context, run, sub.Student, dir, s.submitted(sub, false))
+			res.RubricSHA256 = sum
 			explainStartError(res, s.python)
 			if err := format.Write(c.App.Writer, res, opts); err != nil {
+				return err
+			}
+			if err := writeReports(reports, res, opts); err != nil {
 				return err
 			}
 			if c.Bool("html") || c.String("html-out") != "" {

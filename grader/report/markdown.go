@@ -63,6 +63,10 @@ func (m mdWriter) write(r *grader.Result, o Options) {
 		m.p("Graded in %.1f s.", r.Elapsed)
 		m.p("")
 	}
+	if r.RubricSHA256 != "" {
+		m.p("Rubric SHA-256: %s", mdCode(r.RubricSHA256))
+		m.p("")
+	}
 
 	if len(r.Tasks) > 0 {
 		m.p("| Status | Task | Function | Points |")

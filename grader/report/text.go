@@ -291,5 +291,8 @@ func (t *textWriter) footer(r *grader.Result, verbose bool) {
 	if verbose {
 		t.line("Graded in %.1f s.", r.Elapsed)
 	}
+	if r.RubricSHA256 != "" {
+		t.line("Rubric SHA-256: %s", printable(r.RubricSHA256))
+	}
 	t.wrapped("", "  ", ansiBold, scoreLine(r))
 }
