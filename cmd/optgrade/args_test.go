@@ -218,11 +218,11 @@ func TestCIReports(t *testing.T) {
 		t.Errorf("summary.md:\n%s", m)
 	}
 	// The rubric's hash is printed, and pinning it refuses an edited copy.
-	i := strings.Index(out, "Rubric SHA-256: ")
+	i := strings.Index(out, "Rubric SHA-256:")
 	if i < 0 {
 		t.Fatalf("no rubric hash in:\n%s", out)
 	}
-	sum := strings.Fields(out[i+len("Rubric SHA-256: "):])[0]
+	sum := strings.Fields(out[i+len("Rubric SHA-256:"):])[0]
 	if _, _, code := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--rubric-sha256", sum, "--task", "gd-step", "../../testdata/submissions/python-reference"); code != exitPass {
 		t.Errorf("the pinned rubric itself: exit %d", code)
 	}

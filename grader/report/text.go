@@ -291,8 +291,12 @@ func (t *textWriter) footer(r *grader.Result, verbose bool) {
 	if verbose {
 		t.line("Graded in %.1f s.", r.Elapsed)
 	}
-	if r.RubricSHA256 != "" {
-		t.line("Rubric SHA-256: %s", printable(r.RubricSHA256))
+	if sum := printable(r.RubricSHA256); sum != "" {
+		if len("Rubric SHA-256: "+sum) <= t.width {
+			t.line("Rubric SHA-256: %s", sum)
+		} else {
+			t.line("Rubric SHA-256:\n  %s", sum)
+		}
 	}
 	t.wrapped("", "  ", ansiBold, scoreLine(r))
 }
