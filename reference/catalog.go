@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync/atomic"
 )
 
 // This file is the dynamic API: the assignment's function catalog (DESIGN.md §2) as a table,
@@ -280,6 +281,7 @@ func Lookup(name string) (Func, bool) {
 // and the argument; an unknown name gives an error wrapping ErrUnknownFunc that lists the
 // catalog's names. A rejected argument gives an *ArgError naming fn and the argument.
 func Call(name string, a Args) (result any, err error) {
+	calls.Add(1)
 	f, ok := Lookup(name)
 	if !ok {
 		names := make([]string, len(catalog))
@@ -294,6 +296,13 @@ func Call(name string, a Args) (result any, err error) {
 	}
 	return result, nil
 }
+
+var calls atomic.Int64
+
+// Calls returns how many times Call has run in this process: tests and benchmarks use it
+// to show which reference values are computed once (per rubric, per batch) and not per
+// submission.
+func Calls() int64 { return calls.Load() }
 
 // The Call functions of the catalog, one per row, in the catalog's order.
 
