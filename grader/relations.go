@@ -27,6 +27,10 @@ type relation struct {
 type hypothesis struct {
 	sentence string
 	fits     func(e *evidence) (ok, applicable bool)
+	// outOfRange lets a case the claim cannot predict, because it takes an argument out of
+	// range, be one where the submission answered a non-finite number (t − 1 = 0 divides
+	// by 1 − β⁰ = 0).
+	outOfRange bool
 }
 
 // evidence is one case of a task that returned a result: its arguments, the submission's
@@ -69,9 +73,7 @@ func describeByRelation(ran []ranCheck) (name, sentence string) {
 }
 
 // holds reports whether h fits every case it applies to and some case that differs from
-// the reference, and applies to every case that differs — but one where the submission
-// answered a non-finite number, as code does on an argument the claim takes out of range
-// (t − 1 = 0 divides by 1 − β⁰ = 0).
+// the reference, and applies to every case that differs (see hypothesis.outOfRange).
 func holds(h hypothesis, ev []*evidence) bool {
 	fitsWrong := false
 	for _, e := range ev {
@@ -80,7 +82,7 @@ func holds(h hypothesis, ev []*evidence) bool {
 		switch {
 		case applicable && !ok:
 			return false
-		case !applicable && wrong && !nonFinite(e.got):
+		case !applicable && wrong && !(h.outOfRange && nonFinite(e.got)):
 			return false
 		}
 		fitsWrong = fitsWrong || applicable && wrong
@@ -375,13 +377,15 @@ func offByOneHypotheses(fn reference.Func, ev []*evidence) []hypothesis {
 				sign = "+"
 			}
 			s := fmt.Sprintf("Your value for %s equals the reference's for %s %s 1: check where %s starts counting (and every use of it).", name, name, sign, name)
-			hs = append(hs, predicting(s, func(e *evidence) (any, bool) {
+			h := predicting(s, func(e *evidence) (any, bool) {
 				x, ok := asNumber(runner.JSONShape(e.args[name]))
 				if !ok || x != math.Trunc(x) {
 					return nil, false
 				}
 				return refOn(e, func(a reference.Args) { a[name] = x + float64(d) })
-			}))
+			})
+			h.outOfRange = true
+			hs = append(hs, h)
 		}
 	}
 	return hs

@@ -2,6 +2,7 @@ package grader
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -159,4 +160,21 @@ func courseGrader(tb testing.TB) *Grader {
 	}
 	tb.Fatal(err)
 	return nil
+}
+
+// TestRelationMustExplainEveryFailure: a factor that fits most cases does not describe a
+// submission that answers NaN on another.
+func TestRelationMustExplainEveryFailure(t *testing.T) {
+	n := 0
+	run := answerWith("quadratic_grad", nil, func(v any) any {
+		n++
+		if n == 3 {
+			return mapNumbers(v, func(float64) float64 { return math.NaN() })
+		}
+		return scaled(3)(v)
+	})
+	c := gradeYAML(t, valueTask("quadratic_grad", ""), run).Tasks[0].Checks[0]
+	if c.Status == Pass || c.Relation != "" {
+		t.Errorf("%s: relation %q (%s) though one case is NaN", c.Status, c.Relation, c.Hint)
+	}
 }
