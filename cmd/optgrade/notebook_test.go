@@ -128,6 +128,13 @@ func TestKitNotebook(t *testing.T) {
 			t.Errorf("no stub for %s", fn)
 		}
 	}
+	// nbformat's own schema (Debian's python3-nbformat, installed by .ci/setup).
+	validate := "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))"
+	if out, err := exec.Command(needPython(t), "-c", validate, filepath.Join(dir, "assignment.ipynb")).CombinedOutput(); err != nil {
+		if os.Getenv("CI") != "" || !strings.Contains(string(out), "No module named 'nbformat'") {
+			t.Errorf("nbformat.validate: %v\n%s", err, out)
+		}
+	}
 	if nbconvert, err := exec.LookPath("jupyter-nbconvert"); err == nil {
 		if out, err := exec.Command(nbconvert, "--to", "script", "--stdout", filepath.Join(dir, "assignment.ipynb")).CombinedOutput(); err != nil {
 			t.Errorf("jupyter nbconvert: %v\n%s", err, out)

@@ -201,8 +201,15 @@ func (b *goBuild) run(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("build %s: %w", b.what, err)
 	}
 	if fileExists(filepath.Join(src, "go.mod")) {
-		// The student's module: its kit is the grader's own copy, whatever it says.
-		if msg, err := b.goCmd(ctx, src, "mod", "edit", "-replace="+kits.GoKitPath+"="+kitDir); err != nil {
+		// The student's module: its kit is the grader's own copy, whatever it says, and no
+		// other replacement may reach outside the folder (another student's, say).
+		edit := []string{"mod", "edit", "-replace=" + kits.GoKitPath + "=" + kitDir}
+		for _, old := range goReplaced(filepath.Join(src, "go.mod")) {
+			if old != kits.GoKitPath {
+				edit = append(edit, "-dropreplace="+old)
+			}
+		}
+		if msg, err := b.goCmd(ctx, src, edit...); err != nil {
 			return "", b.failed(out, msg, err)
 		}
 	} else if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte(kits.StudentGoMod("solution", kitDir)), 0o644); err != nil {
@@ -345,4 +352,30 @@ func writeOnce(dir, name string, data []byte) (string, error) {
 		os.Remove(tmp.Name())
 	}
 	return dir, err
+}
+
+// goReplaced lists the module paths a go.mod replaces (its replace directives, one per
+// line or in a block), read as text: a malformed go.mod is the go command's to report.
+func goReplaced(gomod string) []string {
+	data, err := os.ReadFile(gomod)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	inBlock := false
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(strings.SplitN(line, "//", 2)[0])
+		switch {
+		case len(f) == 0:
+		case inBlock && f[0] == ")":
+			inBlock = false
+		case inBlock:
+			out = append(out, f[0])
+		case f[0] == "replace" && len(f) >= 2 && f[1] == "(":
+			inBlock = true
+		case f[0] == "replace" && len(f) >= 2:
+			out = append(out, f[1])
+		}
+	}
+	return out
 }

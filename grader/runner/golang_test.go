@@ -179,3 +179,21 @@ func BenchmarkGoStartCached(b *testing.B) {
 		start()
 	}
 }
+
+// A student's go.mod may not replace a module by a folder outside the submission (another
+// student's, say): only the kit's replacement stays, pointing at the grader's copy.
+func TestGoReplaceDropped(t *testing.T) {
+	needGo(t)
+	other := testSubDir(t, "other", map[string]string{"go.mod": "module other\n\ngo 1.22\n", "o.go": "package other\n\nconst Secret = 42\n"})
+	dir := testSubDir(t, "s", map[string]string{
+		"go.mod":  "module s\n\ngo 1.22\n\nrequire other v0.0.0\n\nreplace (\n\tother => " + other + " // another folder\n)\n",
+		"main.go": "package main\n\nimport \"other\"\n\nfunc main() { println(other.Secret) }\n",
+	})
+	if got := goReplaced(filepath.Join(dir, "go.mod")); strings.Join(got, ",") != "other" {
+		t.Errorf("goReplaced = %v", got)
+	}
+	_, fault := startGo(t, dir, Options{Cache: t.TempDir()})
+	if !strings.Contains(fault, "does not build") || !strings.Contains(fault, "other") {
+		t.Errorf("a replacement outside the folder built: %q", fault)
+	}
+}
