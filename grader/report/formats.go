@@ -43,6 +43,7 @@ var formats = []Format{
 	{Name: "markdown", Doc: "Markdown feedback (feedback.md, GitHub Actions step summary)", Write: Markdown},
 	{Name: "junit", Doc: "JUnit XML for CI test reporters: a testsuite per task, a testcase per check", Write: JUnit},
 	{Name: "gradescope", Doc: "Gradescope autograder results.json", Write: Gradescope},
+	{Name: "classroom", Doc: "GitHub Classroom autograding reporter result: a test per task with its points", Write: Classroom},
 	{Name: "html", Doc: "one self-contained HTML page: every check, failing cases in full, your curves beside the reference's", Write: HTML},
 }
 

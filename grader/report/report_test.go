@@ -54,6 +54,7 @@ var ext = map[string]string{
 	"markdown":   "md",
 	"junit":      "junit.xml",
 	"gradescope": "gradescope.json",
+	"classroom":  "classroom.json",
 	"html":       "html",
 }
 
@@ -132,7 +133,7 @@ func TestColorOnlyWhenAsked(t *testing.T) {
 
 func TestNamesAndLookup(t *testing.T) {
 	names := report.Names()
-	want := []string{"text", "json", "markdown", "junit", "gradescope", "html"}
+	want := []string{"text", "json", "markdown", "junit", "gradescope", "classroom", "html"}
 	if !slices.Equal(names, want) {
 		t.Errorf("Names() = %q, want %q", names, want)
 	}
@@ -576,5 +577,33 @@ func TestTextWraps(t *testing.T) {
 
 func ExampleNames() {
 	fmt.Println(strings.Join(report.Names(), ", "))
-	// Output: text, json, markdown, junit, gradescope, html
+	// Output: text, json, markdown, junit, gradescope, classroom, html
+}
+
+// TestClassroom: the reporter sums the tests' scores, so they must add up to the result's
+// points, with partial credit per task; status is fail when a task lost points.
+func TestClassroom(t *testing.T) {
+	f, _ := report.Lookup("classroom")
+	for _, fx := range fixtures() {
+		var got struct {
+			Version  int     `json:"version"`
+			Status   string  `json:"status"`
+			MaxScore float64 `json:"max_score"`
+			Tests    []struct {
+				Status string  `json:"status"`
+				Score  float64 `json:"score"`
+			} `json:"tests"`
+		}
+		if err := json.Unmarshal(write(t, f, fx.result, report.Options{}), &got); err != nil {
+			t.Fatal(err)
+		}
+		sum := 0.0
+		for _, tc := range got.Tests {
+			sum += tc.Score
+		}
+		want := map[string]string{"pass": "pass", "fail": "fail", "error": "error"}[fx.name]
+		if got.Version != 1 || got.Status != want || got.MaxScore != fx.result.MaxScore || math.Abs(sum-fx.result.RawScore) > 1e-9 || len(got.Tests) != len(fx.result.Tasks) {
+			t.Errorf("%s: %+v (sum %g, want %g)", fx.name, got, sum, fx.result.RawScore)
+		}
+	}
 }
