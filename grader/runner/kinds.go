@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/optgrade/optgrade/grader/sandbox"
 )
 
 // Kind is one way a submission folder runs: a row of the table Kinds. Loading, `grade`'s
@@ -97,6 +99,7 @@ func loadCommand(s *Submission, m *manifest, opt Options) error {
 			return fmt.Errorf("%s: run: %w", filepath.Join(s.Dir, ManifestFile), err)
 		}
 		s.Argv[0] = py
+		s.ReadOnly = sandbox.InstallDirs(py)
 	}
 	if isPython(s.Argv[0]) {
 		s.Language = "python"
@@ -113,6 +116,7 @@ func loadPython(s *Submission, _ *manifest, opt Options) error {
 		return fmt.Errorf("submission %s: %w", s.Dir, err)
 	}
 	s.Argv, s.Language = []string{py, pythonMain(s.Dir)}, "python"
+	s.ReadOnly = sandbox.InstallDirs(py)
 	return nil
 }
 

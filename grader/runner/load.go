@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -27,6 +28,9 @@ type Submission struct {
 	// Prepare is the kind's build step, or nil. The runner calls it once, before the first
 	// start; what it returns replaces Argv. A kind caches its build by content (Cached).
 	Prepare PrepareFunc
+	// ReadOnly lists the host folders of the configured interpreter or toolchain that the
+	// sandbox shows the submission (never a folder the submission names).
+	ReadOnly []string
 	// Language is "python" when the command runs the Python interpreter, else "command".
 	Language string
 	// SubmittedAt is the manifest's submitted_at, if any.
@@ -92,6 +96,7 @@ func Load(dir string, opt Options) (*Submission, error) {
 
 // Runner returns a process runner for the submission with the given settings.
 func (s *Submission) Runner(set Settings) *ProcessRunner {
+	set.Sandbox.ReadOnly = slices.Concat(set.Sandbox.ReadOnly, s.ReadOnly)
 	return &ProcessRunner{Dir: s.Dir, Argv: append([]string(nil), s.Argv...), Prepare: s.Prepare, Settings: set}
 }
 

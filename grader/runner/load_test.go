@@ -2,11 +2,14 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/optgrade/optgrade/grader/sandbox"
 )
 
 // testSubDir makes a submission folder named name holding files (name → content).
@@ -197,5 +200,59 @@ func TestSubmittedAtUnknown(t *testing.T) {
 	s, err := Load(dir, Options{Python: "/bin/sh"})
 	if err != nil || !s.TimeUnknown || s.SubmittedAt != nil {
 		t.Errorf("got %+v, %v; want TimeUnknown and no time", s, err)
+	}
+}
+
+// The escape of issue 12: a run naming a program in a folder that also holds the hidden
+// rubric got that folder mounted, and the submission printed the rubric. Now the sandbox
+// refuses the program with a plain message, and nothing of the folder reaches the output.
+func TestRunCannotExposeItsProgramsFolder(t *testing.T) {
+	if _, err := sandbox.Bubblewrap(); err != nil {
+		t.Skipf("no bubblewrap: %v", err)
+	}
+	course := t.TempDir()
+	if err := os.Chmod(course, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rubric := filepath.Join(course, "rubric.yaml")
+	if err := os.WriteFile(rubric, []byte("seed: SECRET-SEED-4711\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(course, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	py := filepath.Join(course, "bin", "python3")
+	if err := os.Symlink(testPython(t), py); err != nil {
+		t.Fatal(err)
+	}
+	const thief = `import sys, json
+try:
+    print(open(sys.argv[1]).read(), file=sys.stderr)
+except Exception as e:
+    print("could not read:", e, file=sys.stderr)
+for line in sys.stdin:
+    r = json.loads(line)
+    print(json.dumps({"id": r["id"], "result": {"protocol": 1, "functions": ["quadratic_loss"]}}), flush=True)
+`
+	dir := testSubDir(t, "thief", map[string]string{
+		"thief.py":   thief,
+		ManifestFile: fmt.Sprintf("run: [%s, thief.py, %s]\n", py, rubric),
+	})
+	s, err := Load(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Runner(Settings{StartTimeout: 5 * time.Second}).StartProcess(context.Background())
+	if err == nil {
+		out := c.Output()
+		c.Close()
+		out += c.Output()
+		if strings.Contains(out, "SECRET-SEED") {
+			t.Fatalf("the submission read the hidden rubric:\n%s", out)
+		}
+		t.Fatalf("started a program outside the sandbox's folders; output:\n%s", out)
+	}
+	if strings.Contains(err.Error(), "SECRET-SEED") || !strings.Contains(err.Error(), "is outside what the sandbox shows") {
+		t.Errorf("error %v, want a plain refusal", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -107,9 +106,6 @@ func (r *ProcessRunner) StartProcess(ctx context.Context) (*ProcessConn, error) 
 	}
 	if len(c.r.Argv) == 0 {
 		return nil, &ProcessFault{Kind: FaultStart, Fn: "hello", Msg: "no command to run the submission with"}
-	}
-	if p, err := exec.LookPath(c.r.Argv[0]); err == nil && isShim(p) {
-		c.r.Argv[0] = realPython(p) // the sandbox cannot run a pyenv shim
 	}
 	if c.r.CallTimeout <= 0 {
 		c.r.CallTimeout = DefaultCallTimeout

@@ -28,9 +28,10 @@ func testPython(t testing.TB) string {
 // testRunner returns a runner of server.py in mode, with short timeouts.
 func testRunner(t testing.TB, mode string) *ProcessRunner {
 	return &ProcessRunner{
-		Dir:      testDir,
-		Argv:     []string{testPython(t), "server.py", mode},
-		Settings: Settings{CallTimeout: 2 * time.Second, StartTimeout: 5 * time.Second},
+		Dir:  testDir,
+		Argv: []string{testPython(t), "server.py", mode},
+		Settings: Settings{CallTimeout: 2 * time.Second, StartTimeout: 5 * time.Second,
+			Sandbox: sandbox.Config{ReadOnly: sandbox.InstallDirs(testPython(t))}},
 	}
 }
 

@@ -37,8 +37,9 @@ type Config struct {
 	Processes   int   // RLIMIT_NPROC: per user, so shared by parallel submissions; not enforced for root
 	FileBytes   int64 // RLIMIT_FSIZE: largest file written
 
-	// ReadOnly lists more host paths to make visible, read-only, inside bubblewrap (an
-	// interpreter's installation that Apply does not find by itself).
+	// ReadOnly lists the host folders of the configured interpreters and toolchains, made
+	// visible read-only inside bubblewrap (see InstallDirs); nothing else outside the
+	// system folders is, but for the submission's own working copy.
 	ReadOnly []string
 	// KeepRoot keeps a root grader's user id for the submission instead of switching to
 	// nobody. Apply keeps it anyway, and says so, when nobody could not reach the program
@@ -157,6 +158,42 @@ func pick(v, def int64) int64 {
 		return def
 	}
 	return v
+}
+
+// systemDirs are bound read-only (or re-created as the same symbolic links) in bubblewrap.
+var systemDirs = []string{"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"}
+
+// InstallDirs returns the installation folders of a configured interpreter or toolchain
+// (never of a program a submission names) that lie outside the system folders, for
+// Config.ReadOnly: for …/prefix/bin/prog, the prefix; else prog's folder. It looks at the
+// path as given and at the file it resolves to (a virtualenv's python links to its base
+// interpreter). It never returns / or the home folder.
+func InstallDirs(path string) []string {
+	if !filepath.IsAbs(path) {
+		return nil
+	}
+	paths := []string{path}
+	if real, err := filepath.EvalSymlinks(path); err == nil && real != path {
+		paths = append(paths, real)
+	}
+	home, _ := os.UserHomeDir()
+	var out []string
+	for _, p := range paths {
+		if underAny(p, systemDirs) {
+			continue
+		}
+		d := filepath.Dir(p)
+		if filepath.Base(d) == "bin" {
+			if prefix := filepath.Dir(d); prefix != filepath.Dir(prefix) && prefix != home {
+				d = prefix
+			}
+		}
+		if d == filepath.Dir(d) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 func under(p, dir string) bool {

@@ -19,7 +19,7 @@ func bubblewrap(bool) (string, error) { return "", errNoBwrap }
 
 func bwrapCommand(argv []string, _ string, _ []string, _ bool) []string { return argv }
 
-func interpreterDirs(string, string) []string { return nil }
+func hidden(string, string, []string) string { return "" }
 
 // dieWithGrader does nothing: macOS has no parent-death signal. The grader kills each
 // process group when it is done with it.

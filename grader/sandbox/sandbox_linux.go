@@ -16,9 +16,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// systemDirs are bound read-only (or re-created as the same symbolic links) in bubblewrap.
-var systemDirs = []string{"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"}
-
+// bwrapArgs makes the system folders and readOnly (the configured interpreters and
+// toolchains; never a folder holding dir, where other working copies live) visible
+// read-only, and dir writable.
 func bwrapArgs(dir string, readOnly []string) []string {
 	args := []string{"--unshare-all", "--die-with-parent", "--cap-drop", "ALL"}
 	for _, d := range systemDirs {
@@ -37,7 +37,7 @@ func bwrapArgs(dir string, readOnly []string) []string {
 	seen := map[string]bool{}
 	for _, p := range readOnly {
 		p = filepath.Clean(p)
-		if seen[p] || underAny(p, systemDirs) {
+		if seen[p] || underAny(p, systemDirs) || under(dir, p) {
 			continue
 		}
 		if _, err := os.Stat(p); err != nil {
@@ -48,38 +48,6 @@ func bwrapArgs(dir string, readOnly []string) []string {
 	}
 	args = append(args, "--bind", dir, dir, "--chdir", dir)
 	return args
-}
-
-// interpreterDirs returns the installation directories of the program at path that lie
-// outside the system directories: for …/prefix/bin/prog, the prefix; else prog's directory.
-// It looks at the path as given and at the file it resolves to (a virtualenv's python links
-// to its base interpreter). It never returns / or a directory holding dir.
-func interpreterDirs(path, dir string) []string {
-	if !filepath.IsAbs(path) {
-		return nil
-	}
-	paths := []string{path}
-	if real, err := filepath.EvalSymlinks(path); err == nil && real != path {
-		paths = append(paths, real)
-	}
-	home, _ := os.UserHomeDir()
-	var out []string
-	for _, p := range paths {
-		if underAny(p, systemDirs) || under(p, dir) {
-			continue
-		}
-		d := filepath.Dir(p)
-		if filepath.Base(d) == "bin" {
-			if prefix := filepath.Dir(d); prefix != "/" && prefix != home && !under(dir, prefix) {
-				d = prefix
-			}
-		}
-		if d == "/" || under(dir, d) {
-			continue
-		}
-		out = append(out, d)
-	}
-	return out
 }
 
 type probeResult struct {
@@ -175,4 +143,23 @@ func (p *Process) reap() {
 	p.reaped = true
 	p.mu.Unlock()
 	_ = p.cmd.Wait()
+}
+
+// hidden says why bubblewrap would not show the program at path (cmd.Path), or "". What
+// the sandbox shows is the grader's choice — the system folders, the working copy dir and
+// readOnly — never the folder of whatever program a submission's run names.
+func hidden(path, dir string, readOnly []string) string {
+	if !filepath.IsAbs(path) {
+		return "" // run from the working copy
+	}
+	paths := []string{path}
+	if real, err := filepath.EvalSymlinks(path); err == nil && real != path {
+		paths = append(paths, real)
+	}
+	for _, p := range paths {
+		if !underAny(p, systemDirs) && !under(p, dir) && !underAny(p, readOnly) {
+			return fmt.Sprintf("sandbox: %s is outside what the sandbox shows (the system folders, the submission's own copy and the configured interpreters): run a program inside the submission folder (./prog), one under /usr, or python3", path)
+		}
+	}
+	return ""
 }

@@ -157,7 +157,7 @@ func TestApplyNobody(t *testing.T) {
 			t.Errorf("NoBwrap %v, KeepRoot: uid %q, isolation %s", noBwrap, out, iso)
 		}
 	}
-	// A program nobody cannot reach runs as root, and the isolation says why.
+	// A configured program nobody cannot reach runs as root, and the isolation says why.
 	private := t.TempDir() // 0700
 	prog := filepath.Join(private, "prog")
 	if err := os.WriteFile(prog, []byte("#!/bin/sh\nid -u\n"), 0o755); err != nil {
@@ -165,7 +165,7 @@ func TestApplyNobody(t *testing.T) {
 	}
 	dir := workDir(t)
 	cmd := exec.Command(prog)
-	iso, err := Config{}.apply(cmd, dir)
+	iso, err := Config{ReadOnly: []string{private}}.apply(cmd, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,23 +225,24 @@ func TestKillGroup(t *testing.T) {
 	}
 }
 
-func TestInterpreterDirs(t *testing.T) {
+func TestInstallDirs(t *testing.T) {
 	home, _ := os.UserHomeDir()
 	tests := []struct {
-		path, dir string
-		want      []string
+		path string
+		want []string
 	}{
-		{"/usr/bin/python3", "/tmp/x/sub", nil},
-		{"python3", "/tmp/x/sub", nil},
-		{"/opt/conda/bin/python", "/tmp/x/sub", []string{"/opt/conda"}},
-		{"/opt/tools/python", "/tmp/x/sub", []string{"/opt/tools"}},
-		{"/tmp/x/sub/bin/run", "/tmp/x/sub", nil},
-		{filepath.Join(home, "bin/python"), "/tmp/x/sub", []string{filepath.Join(home, "bin")}},
+		{"/usr/bin/python3", nil},
+		{"python3", nil},
+		{"/opt/conda/bin/python", []string{"/opt/conda"}},
+		{"/opt/tools/python", []string{"/opt/tools"}},
+		{"/bin2/python", []string{"/bin2"}},
+		{"/x", nil},
+		{filepath.Join(home, "bin/python"), []string{filepath.Join(home, "bin")}},
 	}
 	for _, tt := range tests {
-		got := interpreterDirs(tt.path, tt.dir)
+		got := InstallDirs(tt.path)
 		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
-			t.Errorf("interpreterDirs(%q) = %v, want %v", tt.path, got, tt.want)
+			t.Errorf("InstallDirs(%q) = %v, want %v", tt.path, got, tt.want)
 		}
 	}
 }
@@ -283,5 +284,31 @@ func TestStartKillWait(t *testing.T) {
 	p.Kill()
 	if why := p.Wait(); why != "was killed by SIGKILL (out of memory?)" {
 		t.Errorf("Wait() after Kill = %q", why)
+	}
+}
+
+// The sandbox decides what is visible, never the submission: a program outside the system
+// folders, the working copy and the configured folders is refused, not mounted with its
+// folder (which held the hidden rubric in the attack).
+func TestHiddenProgramRefused(t *testing.T) {
+	if _, err := Bubblewrap(); err != nil {
+		t.Skipf("no bubblewrap: %v", err)
+	}
+	course := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(course, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	prog := filepath.Join(course, "bin", "sh")
+	if err := os.Symlink("/bin/sh", prog); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(prog, "-c", "true")
+	_, err := Config{}.apply(cmd, workDir(t))
+	if err == nil || !strings.Contains(err.Error(), "is outside what the sandbox shows") {
+		t.Errorf("apply = %v, want a refusal", err)
+	}
+	cmd = exec.Command(prog, "-c", "true")
+	if _, err := (Config{ReadOnly: []string{course}}).apply(cmd, workDir(t)); err != nil {
+		t.Errorf("a configured folder: %v", err)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -89,7 +88,10 @@ func (c Config) apply(cmd *exec.Cmd, dir string) (Isolation, error) {
 	}
 	argv := append([]string{cmd.Path}, cmd.Args[1:]...)
 	if iso.Bwrap {
-		argv = bwrapCommand(argv, dir, slices.Concat(c.ReadOnly, interpreterDirs(cmd.Path, dir)), iso.User != "")
+		if why := hidden(cmd.Path, dir, c.ReadOnly); why != "" {
+			return iso, errors.New(why)
+		}
+		argv = bwrapCommand(argv, dir, c.ReadOnly, iso.User != "")
 	}
 	if lim := c.limitList(); len(lim) > 0 {
 		if p := prlimitPath(); p != "" {
