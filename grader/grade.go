@@ -76,6 +76,10 @@ type Submitted struct {
 	Source string
 }
 
+// isolated is a Runner or Conn that says what isolates the submission (the process
+// runner's sandbox).
+type isolated interface{ Isolation() string }
+
 // Grade runs every selected check against the submission run starts. A submission that
 // cannot be started is a result too (Error set, every check scored 0), never a Go error.
 func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, when Submitted) *Result {
@@ -96,9 +100,15 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 	if res.SubmittedAtSource == "" {
 		res.SubmittedAtSource = "none"
 	}
+	if iso, ok := run.(isolated); ok {
+		res.Isolation = iso.Isolation()
+	}
 	conn, err := run.Start(ctx)
 	if err != nil {
 		res.Error = err.Error()
+	}
+	if iso, ok := conn.(isolated); ok {
+		res.Isolation = iso.Isolation()
 	}
 	implemented := map[string]bool{}
 	if conn != nil {

@@ -46,6 +46,9 @@ type Result struct {
 	Error string `json:"error,omitempty"`
 	// Elapsed is the wall time spent grading, in seconds.
 	Elapsed float64 `json:"elapsed_seconds"`
+	// Isolation says what isolated the submission's process: "bubblewrap (…); limits via
+	// prlimit (…); user nobody; own process group", or what was missing.
+	Isolation string `json:"isolation,omitempty"`
 }
 
 // TaskResult is the grade of one task.

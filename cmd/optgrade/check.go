@@ -70,6 +70,7 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			if err != nil {
 				return usagef("%v", err)
 			}
+			s.warnIsolation(c.App.ErrWriter)
 			if id := c.String("case"); id != "" {
 				return replayCase(c, g, run, sub, id, format)
 			}

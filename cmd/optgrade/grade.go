@@ -54,6 +54,9 @@ func gradeAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.requireBwrap(); err != nil {
+		return err
+	}
 	if c.String("rubric") == "" {
 		return usagef("grade needs --rubric FILE")
 	}
@@ -114,6 +117,7 @@ func gradeAction(c *cli.Context) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
+	fmt.Fprintf(c.App.ErrWriter, "isolation: %s\n", s.sandbox.Describe())
 	res, err := batch.Run(c.Context, found.Dirs, batch.Config{
 		Grader:       g,
 		Out:          out,
@@ -228,5 +232,5 @@ func (s runSettings) isSubmission(dir string) bool {
 
 // fingerprint is the settings that change results, for the batch's digests.
 func (s runSettings) fingerprint() string {
-	return fmt.Sprintf("timeout=%s python=%s sandbox=%t", s.timeout, s.python, !s.sandbox.Disable)
+	return fmt.Sprintf("timeout=%s budget=%s python=%s sandbox=%s", s.timeout, s.budget, s.python, s.mode)
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -20,7 +23,9 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "python", Usage: "the Python interpreter for Python submissions (default: $OPTGRADE_PYTHON, else /usr/bin/python3, else python3 on PATH)", EnvVars: []string{"OPTGRADE_PYTHON"}},
 		durationFlag("timeout", 10*time.Second, "how long one call may take before the submission is killed and restarted: seconds (2, 0.5) or a duration (500ms)"),
 		&cli.StringFlag{Name: "submitted-at", Usage: "the submission time (RFC 3339) for the late penalty; default: the manifest's submitted_at, else the newest file's time (grade only)"},
-		&cli.BoolFlag{Name: "no-sandbox", Usage: "run submissions without bubblewrap (process group and resource limits still apply)"},
+		&cli.DurationFlag{Name: "budget", Usage: "the wall time one submission may take in all, across its calls and restarts (default: 12 × --timeout)"},
+		&cli.StringFlag{Name: "sandbox", Value: "auto", Usage: "isolation: auto (bubblewrap where it works; grade refuses to run without it), bwrap (bubblewrap or stop), none (no bubblewrap: own process group, resource limits and, for a root grader, the user nobody still apply)"},
+		&cli.BoolFlag{Name: "no-sandbox", Usage: "the same as --sandbox none"},
 	}
 }
 
@@ -28,7 +33,9 @@ func runFlags() []cli.Flag {
 type runSettings struct {
 	python      string
 	timeout     time.Duration
+	budget      time.Duration
 	submittedAt *time.Time
+	mode        string // --sandbox: auto, bwrap or none
 	sandbox     sandbox.Config
 }
 
@@ -44,8 +51,44 @@ func readRunFlags(c *cli.Context) (runSettings, error) {
 		}
 		s.submittedAt = &t
 	}
-	s.sandbox.Disable = c.Bool("no-sandbox")
+	if s.budget = c.Duration("budget"); s.budget < 0 {
+		return s, usagef("--budget must be positive, got %s", s.budget)
+	}
+	s.mode = c.String("sandbox")
+	if c.Bool("no-sandbox") {
+		s.mode = "none"
+	}
+	switch s.mode {
+	case "auto":
+	case "bwrap":
+		if _, err := sandbox.Bubblewrap(); err != nil {
+			return s, usagef("--sandbox bwrap: %v", err)
+		}
+	case "none":
+		s.sandbox.NoBwrap = true
+	default:
+		return s, usagef("--sandbox must be auto, bwrap or none, got %q", s.mode)
+	}
 	return s, nil
+}
+
+// requireBwrap stops a batch that would run untrusted code without bubblewrap, unless
+// --sandbox none asked for it.
+func (s runSettings) requireBwrap() error {
+	if s.mode == "none" {
+		return nil
+	}
+	if _, err := sandbox.Bubblewrap(); err != nil {
+		return usagef("grade runs submissions inside bubblewrap, and %v; fix that, or pass --sandbox none to grade with only a process group, resource limits and the user nobody (other submissions and the rubric are then readable by a submission)", err)
+	}
+	return nil
+}
+
+// warnIsolation says on w when submissions run without bubblewrap.
+func (s runSettings) warnIsolation(w io.Writer) {
+	if iso := s.sandbox.Describe(); !strings.HasPrefix(iso, "bubblewrap") {
+		fmt.Fprintf(w, "optgrade: isolation: %s\n", iso)
+	}
 }
 
 // loadRubric reads the --rubric file, or finds the rubric next to the submission.
@@ -81,7 +124,7 @@ func (s runSettings) prepare(dir string) (*runner.Submission, grader.Runner, err
 
 // runner starts a loaded submission with the run flags' timeout and sandbox.
 func (s runSettings) runner(sub *runner.Submission) grader.Runner {
-	return sub.Runner(runner.Settings{CallTimeout: s.timeout, Sandbox: s.sandbox})
+	return sub.Runner(runner.Settings{CallTimeout: s.timeout, Budget: s.budget, Sandbox: s.sandbox})
 }
 
 // submitted decides the submission time and says where it came from.

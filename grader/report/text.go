@@ -290,6 +290,9 @@ func (t *textWriter) footer(r *grader.Result, verbose bool) {
 	}
 	if verbose {
 		t.line("Graded in %.1f s.", r.Elapsed)
+		if r.Isolation != "" {
+			t.wrapped("", "  ", "", "Isolation: "+r.Isolation)
+		}
 	}
 	if sum := printable(r.RubricSHA256); sum != "" {
 		if len("Rubric SHA-256: "+sum) <= t.width {

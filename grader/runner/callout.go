@@ -111,6 +111,10 @@ func (p *process) readStderr(out *output, calls *callOutput) {
 	start := true
 	for {
 		chunk, err := br.ReadSlice('\n')
+		if !p.meter.add(len(chunk)) {
+			p.kill()
+			return
+		}
 		if len(chunk) > 0 && !calls.line(chunk, start) {
 			out.Write(chunk)
 			p.tail.Write(chunk)

@@ -18,6 +18,7 @@ const (
 	FaultCanceled FaultKind = "canceled" // the context ended
 	FaultRequest  FaultKind = "request"  // the call could not be encoded (a grader bug); nothing was sent
 	FaultClosed   FaultKind = "closed"   // Do after Close
+	FaultBudget   FaultKind = "budget"   // the submission spent its time or byte budget: nothing more runs
 )
 
 // ProcessFault is the Reply.Fault of a call that got no usable response, and the error of

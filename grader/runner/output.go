@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // readStdout reads stdout line by line. A line that starts with '{' is read whole (up to
-// lineCap bytes) and decoded; a response goes to events, anything else to out. Other lines
-// stream to out without being held in memory, so a flood costs no memory.
-func (p *process) readStdout(out *output, lineCap int) {
+// lineCap bytes; helloCap for the first response) and decoded; a response goes to events,
+// anything else to out. Other lines stream to out without being held in memory, so a
+// flood costs no memory. Every byte counts against the submission's byte budget.
+func (p *process) readStdout(out *output, lineCap, helloCap int) {
 	defer p.readers.Done()
 	defer close(p.events)
 	send := func(ev event) {
@@ -28,10 +30,16 @@ func (p *process) readStdout(out *output, lineCap int) {
 	)
 	br := bufio.NewReaderSize(p.stdout, 64<<10)
 	state := lineStart
+	limit := min(lineCap, helloCap)
 	var long []byte
 	for {
 		chunk, err := br.ReadSlice('\n')
 		complete := err == nil
+		if !p.meter.add(len(chunk)) {
+			send(event{fault: p.meter.message()})
+			p.kill()
+			return
+		}
 		if len(chunk) > 0 {
 			if state == lineStart {
 				state = stray
@@ -51,27 +59,15 @@ func (p *process) readStdout(out *output, lineCap int) {
 					long = append(long, chunk...)
 					line = long
 				}
-				if len(line) > lineCap {
+				if len(line) > limit {
 					long = nil
-					send(event{overflow: true})
+					send(event{fault: fmt.Sprintf("sent a line longer than %s (the limit of one answer)", byteSize(int64(limit)))})
 					state = discard
 					break
 				}
 				if complete || err != bufio.ErrBufferFull {
-					resp, ok, near := decodeResponse(line)
-					if ok {
-						send(event{resp: resp})
-					} else {
-						if near != "" {
-							p.mu.Lock()
-							p.near = near + ": " + clip(string(bytes.TrimSpace(line)), 200)
-							p.mu.Unlock()
-						}
-						out.Write(line)
-						if !complete {
-							out.Write([]byte("\n"))
-						}
-					}
+					p.decode(line, complete, out, send)
+					limit = lineCap
 					long = nil
 				}
 			}
@@ -83,6 +79,46 @@ func (p *process) readStdout(out *output, lineCap int) {
 			return
 		}
 	}
+}
+
+// decode decodes one complete line that starts with '{', within the values the current
+// exchange has left, and hands on a response, a refusal, or a stray print.
+func (p *process) decode(line []byte, complete bool, out *output, send func(event)) {
+	allow := int(p.allow.Load())
+	resp, kind, near, spent := decodeResponse(line, max(allow, 0))
+	p.allow.Add(-int64(spent))
+	switch kind {
+	case isResponse:
+		send(event{resp: resp})
+	case badResponse:
+		send(event{fault: "sent an answer the grader refuses: " + near})
+	default:
+		if near != "" {
+			p.mu.Lock()
+			p.near = near + ": " + clip(string(bytes.TrimSpace(line)), 200)
+			p.mu.Unlock()
+		}
+		out.Write(line)
+		if !complete {
+			out.Write([]byte("\n"))
+		}
+	}
+}
+
+// meter counts the bytes a submission sent — answers and output, over the life of its
+// Conn and every restart — against its byte budget.
+type meter struct {
+	n     atomic.Int64
+	limit int64
+}
+
+// add counts k bytes and reports whether the total is still within the budget.
+func (m *meter) add(k int) bool { return m.n.Add(int64(k)) <= m.limit }
+
+func (m *meter) over() bool { return m.n.Load() > m.limit }
+
+func (m *meter) message() string {
+	return fmt.Sprintf("sent more than %s of answers and output in all (the limit per submission)", byteSize(m.limit))
 }
 
 // output keeps the head of the submission's output, up to limit bytes, and counts the

@@ -10,12 +10,17 @@ import (
 	"github.com/optgrade/optgrade/grader/sandbox"
 )
 
-// Defaults of the zero ProcessRunner.
+// Defaults of the zero Settings, and fixed limits. Together with MaxDepth and MaxValues
+// (wire.go) they bound what one submission costs the grader: memory stays near
+// LineCap + MaxValues × ~40 bytes + OutputCap, whatever it sends.
 const (
-	DefaultCallTimeout  = 10 * time.Second
-	DefaultStartTimeout = 20 * time.Second
-	DefaultOutputCap    = 64 << 10
-	DefaultLineCap      = 64 << 20
+	DefaultCallTimeout  = 10 * time.Second // one call, from the previous answer
+	DefaultStartTimeout = 20 * time.Second // the answer to hello (the interpreter's start)
+	DefaultBudgetFactor = 12               // Budget: this many CallTimeouts for the whole submission
+	DefaultOutputCap    = 64 << 10         // the student's own output kept
+	DefaultLineCap      = 16 << 20         // one answer line
+	DefaultByteBudget   = 256 << 20        // answers and output read over the submission's life
+	HelloLineCap        = 1 << 20          // the answer to hello
 )
 
 const (
@@ -46,7 +51,13 @@ type Settings struct {
 	OutputCap int
 	// LineCap is the longest response line accepted, in bytes; a longer one is a fault.
 	LineCap int
-	Sandbox sandbox.Config
+	// Budget bounds the wall time of the whole submission — every call, start and restart;
+	// zero means DefaultBudgetFactor × CallTimeout. Once spent, every later call faults.
+	Budget time.Duration
+	// ByteBudget bounds the bytes read from the submission (answers and output together)
+	// over its whole life; once spent, the process is killed and every later call faults.
+	ByteBudget int64
+	Sandbox    sandbox.Config
 }
 
 // PrepareFunc is a kind's build step (see Submission.Prepare). It gets the runner's
@@ -78,8 +89,8 @@ var (
 	_ Conn   = (*ProcessConn)(nil)
 )
 
-// Describe says which isolation the runner's processes get on this machine.
-func (r *ProcessRunner) Describe() string { return r.Sandbox.Describe() }
+// Isolation says which isolation the runner's processes get on this machine.
+func (r *ProcessRunner) Isolation() string { return r.Sandbox.Describe() }
 
 // Start copies the submission, starts it and checks its hello. The Conn it returns is a
 // *ProcessConn. A submission that cannot start, or whose hello is wrong, yields a
@@ -119,6 +130,14 @@ func (r *ProcessRunner) StartProcess(ctx context.Context) (*ProcessConn, error) 
 	if c.r.LineCap <= 0 {
 		c.r.LineCap = DefaultLineCap
 	}
+	if c.r.Budget <= 0 {
+		c.r.Budget = DefaultBudgetFactor * c.r.CallTimeout
+	}
+	if c.r.ByteBudget <= 0 {
+		c.r.ByteBudget = DefaultByteBudget
+	}
+	c.deadline = time.Now().Add(c.r.Budget)
+	c.meter.limit = c.r.ByteBudget
 	c.out = &output{limit: c.r.OutputCap}
 	c.calls = newCallOutput()
 	src, err := filepath.Abs(r.Dir)

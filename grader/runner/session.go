@@ -26,6 +26,10 @@ type ProcessConn struct {
 	lastFault  *ProcessFault
 	starts     int
 	closed     bool
+	meter      meter     // bytes sent over the Conn's life, against ByteBudget
+	deadline   time.Time // the end of the time budget
+	prevFirst  int64     // the ids and functions of the last exchange, to name extra answers
+	prevFns    []string
 }
 
 // Functions returns the catalog names the submission's last hello listed.
@@ -94,6 +98,9 @@ func (c *ProcessConn) Do(ctx context.Context, calls []Call) []Reply {
 	}
 	if err := ctx.Err(); err != nil {
 		return faultAll(replies, sent, &ProcessFault{Kind: FaultCanceled, Fn: calls[sent[0]].Fn, Msg: "canceled before " + calls[sent[0]].Fn + " was sent"})
+	}
+	if f := c.spent(calls[sent[0]].Fn); f != nil {
+		return faultAll(replies, sent, f)
 	}
 	if c.proc == nil {
 		if err := c.restart(ctx); err != nil {
@@ -256,9 +263,16 @@ func (c *ProcessConn) kill(note string) {
 
 // exchange writes buf (the requests with ids first, first+1, … for fns) to the current
 // process while reading the responses in order. It returns the responses that came, and
-// the fault that ended the exchange early, if any (the process is then killed).
+// the fault that ended the exchange early, if any (the process is then killed). Each wait
+// is bounded by timeout and by what is left of the submission's time budget.
 func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns []string, timeout time.Duration) ([]response, *ProcessFault) {
 	p := c.proc
+	hello := fns[0] == "hello"
+	if !hello {
+		c.dropExtras(p)
+		defer func() { c.prevFirst, c.prevFns = first, fns }()
+	}
+	p.allow.Store(MaxValues)
 	writeDone := make(chan error, 1)
 	go func() {
 		_, err := p.stdin.Write(buf)
@@ -270,8 +284,9 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 		}
 		return fn
 	}
+	wait := func() time.Duration { return max(min(timeout, time.Until(c.deadline)), 0) }
 	resps := make([]response, 0, len(fns))
-	timer := time.NewTimer(timeout)
+	timer := time.NewTimer(wait())
 	defer timer.Stop()
 	var f *ProcessFault
 	for len(resps) < len(fns) && f == nil {
@@ -282,15 +297,21 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 			switch {
 			case !ok:
 				f = c.exitFault(fn)
-			case ev.overflow:
-				f = &ProcessFault{Kind: FaultGarbage, Fn: fn, Msg: fmt.Sprintf("sent a line longer than %s while the grader waited for %s (the process was killed)", byteSize(int64(c.r.LineCap)), waiting(fn))}
+			case ev.fault != "":
+				f = &ProcessFault{Kind: FaultGarbage, Fn: fn, Msg: fmt.Sprintf("%s while the grader waited for %s (the process was killed)", ev.fault, waiting(fn))}
+			case !hello && ev.resp.ID < first:
+				c.noteExtra(ev.resp.ID)
 			case ev.resp.ID != first+int64(i):
 				f = &ProcessFault{Kind: FaultGarbage, Fn: fn, Msg: fmt.Sprintf("answered id %d while the grader waited for id %d (%s); responses must come in request order, echoing the id (the process was killed)", ev.resp.ID, first+int64(i), fn)}
 			default:
 				resps = append(resps, ev.resp)
-				timer.Reset(timeout)
+				timer.Reset(wait())
 			}
 		case <-timer.C:
+			if time.Until(c.deadline) <= 0 {
+				f = c.budgetFault(fn)
+				break
+			}
 			msg := fmt.Sprintf("timed out after %s waiting for %s (the process was killed)", timeout, waiting(fn))
 			if near := p.nearMiss(); near != "" {
 				msg += "; it printed a line that is almost a response: " + near
@@ -301,6 +322,9 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 		}
 	}
 	if f != nil {
+		if c.meter.over() {
+			f = c.budgetFault(f.Fn)
+		}
 		if c.proc != nil {
 			c.kill(f.Msg)
 		}
@@ -314,6 +338,52 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 		<-writeDone
 	}
 	return resps, f
+}
+
+// dropExtras ignores the answers that came before the next requests were sent: extra
+// answers of the calls before, blamed on them in the output, never on the calls to come.
+func (c *ProcessConn) dropExtras(p *process) {
+	for {
+		select {
+		case ev, ok := <-p.events:
+			if !ok {
+				return // the exchange sees the end too: a closed channel stays closed
+			}
+			if ev.fault != "" {
+				c.out.Write([]byte("[optgrade] between calls the program " + ev.fault + "\n"))
+				continue
+			}
+			c.noteExtra(ev.resp.ID)
+		default:
+			return
+		}
+	}
+}
+
+// noteExtra notes, in the output, an answer with an id already answered (or never sent).
+func (c *ProcessConn) noteExtra(id int64) {
+	to := ""
+	if k := id - c.prevFirst; k >= 0 && k < int64(len(c.prevFns)) {
+		to = " (" + c.prevFns[k] + ")"
+	}
+	c.out.Write([]byte(fmt.Sprintf("[optgrade] ignored an extra answer with id %d%s that came after the grader had its answer: answer each request once\n", id, to)))
+}
+
+// budgetFault is the fault of a submission that spent its time or byte budget: no call
+// after it runs.
+func (c *ProcessConn) budgetFault(fn string) *ProcessFault {
+	if c.meter.over() {
+		return &ProcessFault{Kind: FaultBudget, Fn: fn, Msg: c.meter.message() + "; it is not run again"}
+	}
+	return &ProcessFault{Kind: FaultBudget, Fn: fn, Msg: fmt.Sprintf("used up its time budget of %s for the whole submission (the limit per submission, --budget); it is not run again", c.r.Budget)}
+}
+
+// spent returns the budget fault once the submission has spent its time or byte budget.
+func (c *ProcessConn) spent(fn string) *ProcessFault {
+	if c.meter.over() || !time.Now().Before(c.deadline) {
+		return c.budgetFault(fn)
+	}
+	return nil
 }
 
 // exitFault describes the end of the process's stdout while the grader waited for fn.

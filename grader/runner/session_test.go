@@ -219,7 +219,7 @@ func TestProcessFaults(t *testing.T) {
 		{name: "both result and error", call: testCall("nearmiss"), kind: FaultTimeout,
 			msg: []string{"timed out", `almost a response: it has both "result" and "error"`}},
 		{name: "line over cap", call: testCall("bigline", "mb", 2), lineCap: 1 << 20, kind: FaultGarbage,
-			msg: []string{"sent a line longer than 1 MiB while the grader waited for bigline"}},
+			msg: []string{"sent a line longer than 1 MiB (the limit of one answer) while the grader waited for bigline"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/optgrade/optgrade/grader/sandbox"
@@ -73,11 +74,13 @@ func (c *ProcessConn) spawn() (*process, error) {
 		stdin:  inW,
 		stdout: outR,
 		stderr: errR,
-		events: make(chan event, 256),
+		events: make(chan event, 16),
 		quit:   make(chan struct{}),
+		meter:  &c.meter,
 	}
+	p.allow.Store(MaxValues)
 	p.readers.Add(2)
-	go p.readStdout(c.out, c.r.LineCap)
+	go p.readStdout(c.out, c.r.LineCap, HelloLineCap)
 	go p.readStderr(c.out, c.calls)
 	return p, nil
 }
@@ -86,8 +89,10 @@ func (c *ProcessConn) spawn() (*process, error) {
 // into responses and stray lines) and readStderr. The sandbox reaps it.
 type process struct {
 	sp                    *sandbox.Process
-	stdin, stdout, stderr *os.File // our ends of the pipes
-	events                chan event
+	stdin, stdout, stderr *os.File      // our ends of the pipes
+	events                chan event    // few: a response waiting here is memory
+	meter                 *meter        // the Conn's byte budget
+	allow                 atomic.Int64  // values the current exchange's answers may still hold
 	quit                  chan struct{} // closed by stop: readers drop events from then on
 	readers               sync.WaitGroup
 	tail                  tail
@@ -97,10 +102,11 @@ type process struct {
 	near string // the last stray JSON object with an "id", and why it is not a response
 }
 
-// event is a response, or a line over LineCap.
+// event is a response, or why the reader refused one (a line over its cap, a response
+// over the decode limits, the byte budget spent).
 type event struct {
-	resp     response
-	overflow bool
+	resp  response
+	fault string
 }
 
 // exited is closed when the process has ended and been reaped.

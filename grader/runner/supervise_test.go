@@ -208,8 +208,8 @@ func TestProcessLimits(t *testing.T) {
 // not run again outside bubblewrap; its start fails, with a hint for a real bwrap problem.
 func TestProcessStderrCannotLowerIsolation(t *testing.T) {
 	r := testRunner(t, "fakebwrap")
-	if !strings.HasPrefix(r.Describe(), "bubblewrap") {
-		t.Skipf("bubblewrap does not work here: %s", r.Describe())
+	if !strings.HasPrefix(r.Isolation(), "bubblewrap") {
+		t.Skipf("bubblewrap does not work here: %s", r.Isolation())
 	}
 	conn, err := r.Start(context.Background())
 	if err == nil {

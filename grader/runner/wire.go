@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -47,63 +48,112 @@ type response struct {
 	IsErr  bool
 }
 
-// decodeResponse decodes one line of the submission's stdout. ok is false when the line
-// is not a response — not a JSON object with a non-negative integer id and exactly one of
-// result and error (a string) — and is therefore the student's own print; near then says,
-// for a JSON object with an "id" key, why it is not a response ("" otherwise), so that a
-// timeout message can point at a malformed response.
+// Limits of one decoded response. A response over them is a fault that says which limit
+// it broke (not a timeout, not a stray print).
+const (
+	MaxDepth  = 100     // nesting of arrays and objects
+	MaxValues = 1 << 20 // values (numbers, strings, arrays, …; a string counts 1 per 32 bytes too)
+)
+
+// decoded is the outcome of decodeResponse.
+type decoded int
+
+const (
+	notResponse decoded = iota // the student's own print (near may say why)
+	isResponse
+	badResponse // a response object the grader refuses to read (near says why): a fault
+)
+
+// decodeResponse decodes one line of the submission's stdout, spending at most budget
+// values (see MaxValues) and returning how many it spent. A line is a response when it is
+// a JSON object with a non-negative integer "id" and exactly one of "result" and "error"
+// (a string). Any other line is the student's own print; near then says, for a JSON object
+// with an "id" key, why it is not a response ("" otherwise), so that a timeout message can
+// point at a malformed response. A response over the limits (MaxDepth, budget) or holding
+// a number beyond float64 (1e400) is badResponse, with near saying what is wrong.
 //
 // The bare tokens NaN, Infinity and -Infinity (what Python's json writes) are accepted
 // wherever a number may be, and, inside the result, the strings "NaN", "Infinity" and
 // "-Infinity" decode as those numbers too; every other string stays a string.
-func decodeResponse(line []byte) (resp response, ok bool, near string) {
-	line = bytes.TrimSpace(line)
-	if len(line) < 2 || line[0] != '{' || line[len(line)-1] != '}' {
-		return resp, false, ""
+func decodeResponse(line []byte, budget int) (resp response, kind decoded, near string, spent int) {
+	d := decoder{b: line, budget: budget}
+	d.space()
+	if !d.peek('{') {
+		return resp, notResponse, "", 0
 	}
-	line = quoteNonFinite(line)
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(line, &obj); err != nil {
-		return resp, false, ""
+	var rawID []byte
+	var result, errv any
+	var hasID, hasRes, hasErr bool
+	d.i++
+	d.depth = 1
+	d.space()
+	if !d.peek('}') {
+		for {
+			d.space()
+			key, ok := d.str()
+			d.space()
+			if !ok || !d.peek(':') {
+				return resp, d.fail(), d.why(), d.spent
+			}
+			d.i++
+			d.space()
+			start := d.i
+			v, ok := d.value(key == "result")
+			if !ok {
+				return resp, d.fail(), d.why(), d.spent
+			}
+			switch key {
+			case "id":
+				rawID, hasID = d.b[start:d.i], true
+			case "result":
+				result, hasRes = v, true
+			case "error":
+				errv, hasErr = v, true
+			}
+			d.space()
+			if d.peek(',') {
+				d.i++
+				continue
+			}
+			if d.peek('}') {
+				break
+			}
+			return resp, notResponse, "", d.spent
+		}
 	}
-	rawID, hasID := obj["id"]
-	if !hasID {
-		return resp, false, ""
+	d.i++
+	d.space()
+	if d.i != len(d.b) || !hasID {
+		return resp, notResponse, "", d.spent
 	}
 	id, idOK := parseID(rawID)
 	if !idOK {
-		return resp, false, fmt.Sprintf("its id %s is not a non-negative integer", clip(string(rawID), 40))
+		return resp, notResponse, fmt.Sprintf("its id %s is not a non-negative integer", clip(string(rawID), 40)), d.spent
 	}
 	resp.ID = id
-	rawRes, hasRes := obj["result"]
-	rawErr, hasErr := obj["error"]
 	switch {
 	case hasRes && hasErr:
-		return resp, false, `it has both "result" and "error" (a response has exactly one)`
+		return resp, notResponse, `it has both "result" and "error" (a response has exactly one)`, d.spent
 	case hasErr:
-		var s string
-		if err := json.Unmarshal(rawErr, &s); err != nil {
-			return resp, false, fmt.Sprintf(`its "error" is %s, not a string`, clip(string(rawErr), 40))
+		s, ok := errv.(string)
+		if !ok {
+			return resp, notResponse, fmt.Sprintf(`its "error" is %s, not a string`, clip(showValue(errv), 40)), d.spent
 		}
 		if s == "" {
 			s = "(an empty error message)"
 		}
 		resp.Err, resp.IsErr = s, true
 	case hasRes:
-		var v any
-		if err := json.Unmarshal(rawRes, &v); err != nil {
-			return resp, false, "" // cannot happen: obj decoded
-		}
-		resp.Result = nonFinite(v)
+		resp.Result = result
 	default:
-		return resp, false, `it has neither "result" nor "error"`
+		return resp, notResponse, `it has neither "result" nor "error"`, d.spent
 	}
-	return resp, true, ""
+	return resp, isResponse, "", d.spent
 }
 
 // parseID parses a JSON id: a non-negative integer (1.0 and 1e3 are integers too).
-func parseID(raw json.RawMessage) (int64, bool) {
-	s := string(bytes.TrimSpace(raw))
+func parseID(raw []byte) (int64, bool) {
+	s := string(raw)
 	if id, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return id, id >= 0
 	}
@@ -117,86 +167,250 @@ func parseID(raw json.RawMessage) (int64, bool) {
 	return int64(f), true
 }
 
-// nonFinite replaces, in a decoded result, the strings "NaN", "Infinity" and
-// "-Infinity" by the float64 values they name, in place where it can.
-func nonFinite(v any) any {
-	switch v := v.(type) {
-	case string:
-		switch v {
-		case "NaN":
-			return math.NaN()
-		case "Infinity":
-			return math.Inf(1)
-		case "-Infinity":
-			return math.Inf(-1)
-		}
-	case []any:
-		for i, e := range v {
-			v[i] = nonFinite(e)
-		}
-	case map[string]any:
-		for k, e := range v {
-			v[k] = nonFinite(e)
-		}
-	}
-	return v
+// decoder reads one JSON value at a time from b, in place, within limits. After a
+// failure, limit says which limit was broken ("" for a syntax error).
+type decoder struct {
+	b             []byte
+	i             int
+	depth         int
+	budget, spent int
+	limit         string
 }
 
-// quoteNonFinite returns line with each bare NaN, Infinity and -Infinity outside
-// strings turned into the string of the same name, so that encoding/json accepts it (the
-// strings then decode as numbers in the result). It returns line itself when there is
-// nothing to replace. It never fails: a line that is not JSON stays not JSON.
-func quoteNonFinite(line []byte) []byte {
-	if bytes.IndexByte(line, 'N') < 0 && bytes.IndexByte(line, 'I') < 0 {
-		return line // fast path: no token can occur
-	}
-	var out []byte // nil until the first replacement
-	last := 0      // line[last:i] is not yet copied to out
-	inString, escaped := false, false
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		var tok string
-		switch c {
-		case '"':
-			inString = true
-			continue
-		case 'N':
-			tok = "NaN"
-		case 'I':
-			tok = "Infinity"
-		case '-':
-			tok = "-Infinity"
+func (d *decoder) peek(c byte) bool { return d.i < len(d.b) && d.b[d.i] == c }
+
+func (d *decoder) space() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
 		default:
-			continue
+			return
 		}
-		if !bytes.HasPrefix(line[i:], []byte(tok)) {
-			continue
-		}
-		if out == nil {
-			out = make([]byte, 0, len(line)+16)
-		}
-		out = append(out, line[last:i]...)
-		out = append(out, '"')
-		out = append(out, tok...)
-		out = append(out, '"')
-		i += len(tok) - 1
-		last = i + 1
 	}
-	if out == nil {
-		return line
+}
+
+// fail classifies a failed decode: over a limit is a bad response, a syntax error is a print.
+func (d *decoder) fail() decoded {
+	if d.limit != "" {
+		return badResponse
 	}
-	return append(out, line[last:]...)
+	return notResponse
+}
+
+func (d *decoder) why() string { return d.limit }
+
+// spend counts n values against the budget.
+func (d *decoder) spend(n int) bool {
+	d.spent += n
+	if d.spent > d.budget {
+		d.limit = fmt.Sprintf("it holds more than %d values (the limit of one answer)", d.budget)
+		return false
+	}
+	return true
+}
+
+// value reads any JSON value, or a bare NaN, Infinity or -Infinity. With nonFinite, the
+// strings "NaN", "Infinity" and "-Infinity" read as numbers too.
+func (d *decoder) value(nonFinite bool) (any, bool) {
+	if d.i >= len(d.b) || !d.spend(1) {
+		return nil, false
+	}
+	switch c := d.b[d.i]; {
+	case c == '{':
+		return d.object(nonFinite)
+	case c == '[':
+		return d.array(nonFinite)
+	case c == '"':
+		s, ok := d.str()
+		if ok && nonFinite {
+			switch s {
+			case "NaN":
+				return math.NaN(), true
+			case "Infinity":
+				return math.Inf(1), true
+			case "-Infinity":
+				return math.Inf(-1), true
+			}
+		}
+		return s, ok
+	case c == '-' || c >= '0' && c <= '9':
+		return d.number()
+	}
+	for _, w := range [...]struct {
+		tok string
+		v   any
+	}{{"true", true}, {"false", false}, {"null", nil}, {"NaN", math.NaN()}, {"Infinity", math.Inf(1)}} {
+		if bytes.HasPrefix(d.b[d.i:], []byte(w.tok)) {
+			d.i += len(w.tok)
+			return w.v, true
+		}
+	}
+	return nil, false
+}
+
+func (d *decoder) nest() bool {
+	if d.depth++; d.depth > MaxDepth {
+		d.limit = fmt.Sprintf("it is nested deeper than %d levels (the limit of one answer)", MaxDepth)
+		return false
+	}
+	return true
+}
+
+func (d *decoder) array(nonFinite bool) (any, bool) {
+	if !d.nest() {
+		return nil, false
+	}
+	d.i++ // [
+	out := []any{}
+	d.space()
+	if d.peek(']') {
+		d.i++
+		d.depth--
+		return out, true
+	}
+	for {
+		d.space()
+		v, ok := d.value(nonFinite)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, v)
+		d.space()
+		switch {
+		case d.peek(','):
+			d.i++
+		case d.peek(']'):
+			d.i++
+			d.depth--
+			return out, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+func (d *decoder) object(nonFinite bool) (any, bool) {
+	if !d.nest() {
+		return nil, false
+	}
+	d.i++ // {
+	out := map[string]any{}
+	d.space()
+	if d.peek('}') {
+		d.i++
+		d.depth--
+		return out, true
+	}
+	for {
+		d.space()
+		k, ok := d.str()
+		d.space()
+		if !ok || !d.peek(':') {
+			return nil, false
+		}
+		d.i++
+		d.space()
+		v, ok := d.value(nonFinite)
+		if !ok {
+			return nil, false
+		}
+		out[k] = v
+		d.space()
+		switch {
+		case d.peek(','):
+			d.i++
+		case d.peek('}'):
+			d.i++
+			d.depth--
+			return out, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+// str reads a JSON string. Strings without escapes and with valid UTF-8 are sliced; the
+// rest go through encoding/json (which also replaces invalid UTF-8, as before).
+func (d *decoder) str() (string, bool) {
+	if !d.peek('"') {
+		return "", false
+	}
+	start := d.i
+	plain := true
+	for j := d.i + 1; j < len(d.b); j++ {
+		switch c := d.b[j]; {
+		case c == '\\':
+			plain = false
+			j++
+		case c < 0x20:
+			return "", false
+		case c >= 0x80:
+			plain = false
+		case c == '"':
+			d.i = j + 1
+			if !d.spend((j - start) / 32) {
+				return "", false
+			}
+			if plain {
+				return string(d.b[start+1 : j]), true
+			}
+			var s string
+			if json.Unmarshal(d.b[start:d.i], &s) != nil {
+				return "", false
+			}
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// number reads a JSON number (or -Infinity). A number beyond float64 is refused by name.
+func (d *decoder) number() (any, bool) {
+	start := d.i
+	if d.peek('-') {
+		d.i++
+		if bytes.HasPrefix(d.b[d.i:], []byte("Infinity")) {
+			d.i += len("Infinity")
+			return math.Inf(-1), true
+		}
+	}
+	digits := func() int {
+		n := 0
+		for d.i < len(d.b) && d.b[d.i] >= '0' && d.b[d.i] <= '9' {
+			d.i++
+			n++
+		}
+		return n
+	}
+	switch {
+	case d.peek('0'):
+		d.i++
+	case digits() == 0:
+		return nil, false
+	}
+	if d.peek('.') {
+		d.i++
+		if digits() == 0 {
+			return nil, false
+		}
+	}
+	if d.peek('e') || d.peek('E') {
+		d.i++
+		if d.peek('+') || d.peek('-') {
+			d.i++
+		}
+		if digits() == 0 {
+			return nil, false
+		}
+	}
+	text := d.b[start:d.i]
+	f, err := strconv.ParseFloat(string(text), 64)
+	if err != nil && math.IsInf(f, 0) {
+		d.limit = fmt.Sprintf("it holds the number %s, beyond the range of a float64", clip(string(text), 40))
+		return nil, false
+	}
+	return f, err == nil || errors.Is(err, strconv.ErrRange)
 }
 
 // clip shortens s to at most n bytes (plus "…") for a message.

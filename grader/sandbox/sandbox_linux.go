@@ -113,7 +113,7 @@ func probeBwrap(asNobody bool) (string, error) {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return "", fmt.Errorf("bwrap does not work here: %s", firstLine(msg))
+		return "", fmt.Errorf("bwrap does not work here: %s%s", firstLine(msg), namespaceHint(msg))
 	}
 	return path, nil
 }
@@ -159,6 +159,17 @@ func hidden(path, dir string, readOnly []string) string {
 	for _, p := range paths {
 		if !underAny(p, systemDirs) && !under(p, dir) && !underAny(p, readOnly) {
 			return fmt.Sprintf("sandbox: %s is outside what the sandbox shows (the system folders, the submission's own copy and the configured interpreters): run a program inside the submission folder (./prog), one under /usr, or python3", path)
+		}
+	}
+	return ""
+}
+
+// namespaceHint says what to do when bwrap failed for want of user namespaces: Ubuntu
+// 24.04 restricts them with AppArmor, and containers often forbid them.
+func namespaceHint(msg string) string {
+	for _, sign := range []string{"uid map", "namespace", "Operation not permitted", "Permission denied"} {
+		if strings.Contains(msg, sign) {
+			return " (unprivileged user namespaces are restricted here. On Ubuntu 24.04 allow them for bwrap with an AppArmor profile, or `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`; in a container, allow user namespaces or run the grader as root; or use --sandbox none)"
 		}
 	}
 	return ""

@@ -14,6 +14,7 @@ MODE changes the hello:
     exit         exits 2 at once, with a message on stderr
     chatty       prints stray lines on stdout and stderr before answering
     noread       answers hello, then never reads stdin again (sleeps)
+    hugehello    answers hello with 60 MB of padding in it (hostile)
     fakebwrap    inside a pid namespace (bubblewrap), pretends to be bubblewrap failing;
                  elsewhere serves as ok: it must not talk its way out of the sandbox
 
@@ -34,6 +35,9 @@ Functions (by "fn"):
     spin        busy-loops forever (for the CPU limit)
     alloc       allocates args["mb"] MB, then answers "ok" (for the memory limit)
     writefile   writes args["mb"] MB to big.bin in its folder, then answers "ok" (file size limit)
+    raw         writes args["line"] with ID replaced by the id, as its answer (hostile answers)
+    arrays      answers [[], [], …] with args["n"] empty arrays, streamed (hostile)
+    twice       answers "ok" twice
     spawn       starts a child ignoring SIGTERM which starts a grandchild; both sleep, with
                 args["token"] in their command lines; answers "ok"
 """
@@ -46,7 +50,8 @@ import time
 
 MODE = sys.argv[1] if len(sys.argv) > 1 else "ok"
 FUNCTIONS = ["echo", "add", "nonfinite", "nanstrings", "stray", "stderr", "fail", "hang",
-             "crash", "wrongid", "nearmiss", "flood", "bigline", "spin", "alloc", "writefile", "spawn"]
+             "crash", "wrongid", "nearmiss", "flood", "bigline", "spin", "alloc", "writefile", "spawn",
+             "raw", "arrays", "twice"]
 
 
 def send(obj):
@@ -66,6 +71,8 @@ def hello(req):
         send({"id": rid, "error": "RuntimeError: no hello today"})
     elif MODE == "silent":
         pass
+    elif MODE == "hugehello":
+        send({"id": rid, "result": {"protocol": 1, "functions": FUNCTIONS, "padding": "p" * (60 << 20)}})
     else:
         if MODE == "chatty":
             print("starting up")
@@ -142,6 +149,21 @@ def serve(req):
     elif fn == "writefile":
         with open("big.bin", "wb") as f:
             f.write(b"w" * (int(args["mb"]) << 20))
+        send({"id": rid, "result": "ok"})
+    elif fn == "raw":
+        sys.stdout.write(args["line"].replace("ID", str(rid)) + "\n")
+        sys.stdout.flush()
+    elif fn == "arrays":
+        sys.stdout.write('{"id": %d, "result": [' % rid)
+        n = int(args["n"])
+        block = "[]," * 100000
+        while n > 100000:
+            sys.stdout.write(block)
+            n -= 100000
+        sys.stdout.write("[]," * (n - 1) + "[]]}\n")
+        sys.stdout.flush()
+    elif fn == "twice":
+        send({"id": rid, "result": "ok"})
         send({"id": rid, "result": "ok"})
     elif fn == "spawn":
         spawn(args["token"])

@@ -1,0 +1,111 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Hostile answers cost a clear message naming the limit, at once: not a timeout, not
+// gigabytes of memory. The next call runs in a fresh process.
+func TestHostileAnswers(t *testing.T) {
+	tests := []struct {
+		name string
+		call Call
+		msg  string
+	}{
+		{"number beyond float64", testCall("raw", "line", `{"id": ID, "result": [1, 1e400]}`), "it holds the number 1e400, beyond the range of a float64"},
+		{"nesting", testCall("raw", "line", `{"id": ID, "result": `+strings.Repeat("[", 20000)+strings.Repeat("]", 20000)+`}`), "nested deeper than 100 levels"},
+		{"two million empty arrays", testCall("arrays", "n", 2_000_000), "more than 1048576 values"},
+		{"63 MB of empty arrays", testCall("arrays", "n", 21_000_000), "sent a line longer than 16 MiB (the limit of one answer)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := testRunner(t, "ok")
+			r.CallTimeout = 20 * time.Second
+			c := testStart(t, r)
+			start := time.Now()
+			rep := c.Do(context.Background(), []Call{tt.call})
+			var f *ProcessFault
+			if !errors.As(rep[0].Fault, &f) || f.Kind != FaultGarbage || !strings.Contains(f.Msg, tt.msg) {
+				t.Fatalf("reply %+v, want a fault saying %q", rep[0], tt.msg)
+			}
+			if d := time.Since(start); d > 15*time.Second {
+				t.Errorf("took %s", d)
+			}
+			if rep := c.Do(context.Background(), []Call{testCall("add", "a", 1, "b", 2)}); rep[0].Result != 3.0 {
+				t.Errorf("next call: %+v", rep[0])
+			}
+		})
+	}
+}
+
+func TestHugeHello(t *testing.T) {
+	r := testRunner(t, "hugehello")
+	r.StartTimeout = time.Minute // 60 MB from Python takes seconds on a loaded machine
+	_, err := r.StartProcess(context.Background())
+	var f *ProcessFault
+	if !errors.As(err, &f) || f.Kind != FaultStart || !strings.Contains(f.Msg, "sent a line longer than 1 MiB (the limit of one answer) while the grader waited for the answer to hello") {
+		t.Fatalf("start: %v", err)
+	}
+}
+
+// An extra answer is blamed on the call that sent it, never on the next task's calls.
+func TestExtraAnswerBlamed(t *testing.T) {
+	c := testStart(t, testRunner(t, "ok"))
+	if rep := c.Do(context.Background(), []Call{testCall("twice")}); rep[0].Result != "ok" {
+		t.Fatalf("twice: %+v", rep[0])
+	}
+	time.Sleep(100 * time.Millisecond) // the extra answer arrives between the calls
+	for i := range 3 {
+		if rep := c.Do(context.Background(), []Call{testCall("add", "a", i, "b", 1)}); rep[0].Result != float64(i+1) {
+			t.Fatalf("the call after: %+v", rep[0])
+		}
+	}
+	if out := c.Output(); !strings.Contains(out, "ignored an extra answer with id 1 (twice)") {
+		t.Errorf("output %q: want the extra answer blamed on twice", out)
+	}
+	if c.Restarts() != 0 {
+		t.Errorf("%d restarts", c.Restarts())
+	}
+}
+
+// The time budget bounds the whole submission: a program answering just under the
+// per-call timeout cannot hold the grader for calls × timeout.
+func TestTimeBudget(t *testing.T) {
+	r := testRunner(t, "ok")
+	r.CallTimeout = 3 * time.Second
+	r.Budget = 1500 * time.Millisecond
+	c := testStart(t, r)
+	start := time.Now()
+	rep := c.Do(context.Background(), []Call{testCall("hang")})
+	var f *ProcessFault
+	if !errors.As(rep[0].Fault, &f) || f.Kind != FaultBudget || !strings.Contains(f.Msg, "used up its time budget of 1.5s") {
+		t.Fatalf("reply %+v, want the budget fault", rep[0])
+	}
+	if d := time.Since(start); d > 2500*time.Millisecond {
+		t.Errorf("the budget ended the wait after %s", d)
+	}
+	start = time.Now()
+	rep = c.Do(context.Background(), []Call{testCall("add", "a", 1, "b", 1)})
+	if !errors.As(rep[0].Fault, &f) || f.Kind != FaultBudget || time.Since(start) > 100*time.Millisecond || c.Restarts() != 0 {
+		t.Errorf("after the budget: %+v (restarts %d)", rep[0], c.Restarts())
+	}
+}
+
+func TestByteBudget(t *testing.T) {
+	r := testRunner(t, "ok")
+	r.ByteBudget = 1 << 20
+	c := testStart(t, r)
+	rep := c.Do(context.Background(), []Call{testCall("flood", "mb", 4)})
+	var f *ProcessFault
+	if !errors.As(rep[0].Fault, &f) || f.Kind != FaultBudget || !strings.Contains(f.Msg, "sent more than 1 MiB of answers and output in all") {
+		t.Fatalf("reply %+v, want the byte budget fault", rep[0])
+	}
+	rep = c.Do(context.Background(), []Call{testCall("add", "a", 1, "b", 1)})
+	if !errors.As(rep[0].Fault, &f) || f.Kind != FaultBudget {
+		t.Errorf("after the budget: %+v", rep[0])
+	}
+}
