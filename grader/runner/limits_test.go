@@ -3,6 +3,10 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -107,5 +111,38 @@ func TestByteBudget(t *testing.T) {
 	rep = c.Do(context.Background(), []Call{testCall("add", "a", 1, "b", 1)})
 	if !errors.As(rep[0].Fault, &f) || f.Kind != FaultBudget {
 		t.Errorf("after the budget: %+v", rep[0])
+	}
+}
+
+// Working copies left by a killed grader are removed by the next one, and only those whose
+// grader is gone: a batch running beside it keeps its copies.
+func TestRemoveStale(t *testing.T) {
+	tmp := t.TempDir()
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	alive := exec.Command("sleep", "60")
+	if err := alive.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { alive.Process.Kill(); alive.Wait() }()
+	names := map[string]bool{ // name → kept
+		fmt.Sprintf("optgrade-run-%d-123", dead.Process.Pid):  false,
+		fmt.Sprintf("optgrade-run-%d-456", alive.Process.Pid): true,
+		fmt.Sprintf("optgrade-run-%d-789", os.Getpid()):       true,
+		"optgrade-run-123456":                                 true, // no owner in the name
+		"unrelated":                                           true,
+	}
+	for name := range names {
+		if err := os.MkdirAll(filepath.Join(tmp, name, "submission"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removeStale(tmp)
+	for name, kept := range names {
+		if _, err := os.Stat(filepath.Join(tmp, name)); (err == nil) != kept {
+			t.Errorf("%s: kept %v, want %v", name, err == nil, kept)
+		}
 	}
 }

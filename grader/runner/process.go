@@ -145,7 +145,7 @@ func (r *ProcessRunner) StartProcess(ctx context.Context) (*ProcessConn, error) 
 		return nil, &ProcessFault{Kind: FaultStart, Fn: "hello", Msg: err.Error()}
 	}
 	c.src = src
-	if c.root, err = os.MkdirTemp("", "optgrade-run-"); err != nil {
+	if c.root, err = newWorkRoot(); err != nil {
 		return nil, &ProcessFault{Kind: FaultStart, Fn: "hello", Msg: fmt.Sprintf("make a working copy: %v", err)}
 	}
 	// Searchable by others: a root grader without bubblewrap runs the submission as nobody.

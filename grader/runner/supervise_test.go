@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -218,5 +219,54 @@ func TestProcessStderrCannotLowerIsolation(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "--no-sandbox") {
 		t.Errorf("error %q does not say how to run without bubblewrap", err)
+	}
+}
+
+// inGroups lists the processes, zombies included, left in the process groups pgids.
+func inGroups(pgids map[int]bool) []string {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var out []string
+	for _, p := range stats {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp …: comm may hold spaces, so split after the last ')'.
+		s := string(b)
+		i := strings.LastIndexByte(s, ')')
+		f := strings.Fields(s[i+1:])
+		if len(f) > 2 {
+			if pgid, _ := strconv.Atoi(f[2]); pgids[pgid] {
+				out = append(out, s[:i+1]+" "+f[0])
+			}
+		}
+	}
+	return out
+}
+
+// After a check, nothing of a submission is left behind, not even a zombie: bwrap's outer
+// process does not reap the sandbox's init, so the grader adopts and reaps it (in a
+// container whose init never reaps, each check used to leave one).
+func TestNothingLeftAfterClose(t *testing.T) {
+	r := testRunner(t, "ok")
+	if !strings.HasPrefix(r.Isolation(), "bubblewrap") {
+		t.Skipf("bubblewrap does not work here: %s", r.Isolation())
+	}
+	groups := map[int]bool{}
+	for range 3 {
+		c, err := r.StartProcess(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups[c.proc.sp.Pid()] = true
+		c.Do(context.Background(), []Call{testCall("add", "a", 1, "b", 1)})
+		c.Do(context.Background(), []Call{testCall("crash")}) // killed mid-call, restarted
+		c.Do(context.Background(), []Call{testCall("add", "a", 1, "b", 1)})
+		groups[c.proc.sp.Pid()] = true
+		c.Close()
+	}
+	time.Sleep(200 * time.Millisecond)
+	if left := inGroups(groups); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
 	}
 }

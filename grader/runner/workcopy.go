@@ -6,7 +6,54 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/optgrade/optgrade/grader/sandbox"
 )
+
+// workPrefix starts the name of every working copy's temporary folder; the grader's pid
+// follows, so that a later grader knows whose it is.
+const workPrefix = "optgrade-run-"
+
+var cleanStaleOnce sync.Once
+
+// newWorkRoot makes the temporary folder of a Conn's working copy, named after this
+// process. The first call also removes the folders that graders killed before they could
+// clean up (SIGKILL, a power cut) left behind: only those whose process is gone.
+func newWorkRoot() (string, error) {
+	cleanStaleOnce.Do(func() { removeStale(os.TempDir()) })
+	return os.MkdirTemp("", fmt.Sprintf("%s%d-", workPrefix, os.Getpid()))
+}
+
+// removeStale removes tmp's working copies whose grader process is gone.
+func removeStale(tmp string) {
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		pid, ok := workOwner(e.Name())
+		if ok && e.IsDir() && pid != os.Getpid() && !sandbox.Alive(pid) {
+			_ = removeAll(filepath.Join(tmp, e.Name()))
+		}
+	}
+}
+
+// workOwner reads the pid out of a working copy's folder name, optgrade-run-<pid>-<random>.
+func workOwner(name string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, workPrefix)
+	if !ok {
+		return 0, false
+	}
+	pidText, random, ok := strings.Cut(rest, "-")
+	if !ok || random == "" {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(pidText)
+	return pid, err == nil && pid > 0
+}
 
 // copyTree copies the folder src to dst (which must not exist): directories, regular
 // files with their permissions, symbolic links as links; .git folders, sockets and devices

@@ -34,3 +34,6 @@ func (p *Process) reap() {
 	p.reaped = true
 	p.mu.Unlock()
 }
+
+// adoptOrphans does nothing on macOS (no subreaper): orphans go to launchd, which reaps.
+func adoptOrphans() {}

@@ -101,13 +101,19 @@ func probeBwrap(asNobody bool) (string, error) {
 	defer cancel()
 	args := append(bwrapArgs(dir, nil), "--", truePath)
 	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.SysProcAttr = &unix.SysProcAttr{Setsid: true}
 	if asNobody {
 		if err := os.Chmod(dir, 0o777); err != nil {
 			return "", fmt.Errorf("probe bwrap: %w", err)
 		}
-		cmd.SysProcAttr = &unix.SysProcAttr{Credential: nobodyCredential()}
+		cmd.SysProcAttr.Credential = nobodyCredential()
 	}
+	adoptOrphans()
 	out, err := cmd.CombinedOutput()
+	if cmd.Process != nil {
+		_ = KillGroup(cmd.Process.Pid)
+		reapGroup(cmd.Process.Pid)
+	}
 	if err != nil {
 		msg := strings.TrimSpace(string(out))
 		if msg == "" {
@@ -143,8 +149,47 @@ func (p *Process) reap() {
 	p.reaped = true
 	p.mu.Unlock()
 	_ = p.cmd.Wait()
+	reapGroup(p.tree.pgid)
 }
 
+var subreaper sync.Once
+
+// adoptOrphans makes the grader the reaper of its descendants' orphans. bubblewrap's
+// outer process exits without reaping the sandbox's init, which then waits, a zombie, for
+// whoever adopts it; by default that is the machine's init, which in a container may never
+// reap. Adopted, it is reaped by reapGroup.
+func adoptOrphans() {
+	subreaper.Do(func() { _ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) })
+}
+
+// reapGroup reaps the grader's children left in process group pgid: adopted orphans of
+// a group whose leader is gone (bubblewrap's init outlives its parent by a moment). It
+// waits until none is left, at most a second.
+func reapGroup(pgid int) {
+	deadline := time.Now().Add(time.Second)
+	for {
+		var ws unix.WaitStatus
+		pid, err := unix.Wait4(-pgid, &ws, unix.WNOHANG, nil)
+		switch {
+		case err == unix.EINTR || pid > 0:
+			continue
+		case err != nil || time.Now().After(deadline):
+			return // ECHILD: none left
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// namespaceHint says what to do when bwrap failed for want of user namespaces: Ubuntu
+// 24.04 restricts them with AppArmor, and containers often forbid them.
+func namespaceHint(msg string) string {
+	for _, sign := range []string{"uid map", "namespace", "Operation not permitted", "Permission denied"} {
+		if strings.Contains(msg, sign) {
+			return " (unprivileged user namespaces are restricted here. On Ubuntu 24.04 allow them for bwrap with an AppArmor profile, or `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`; in a container, allow user namespaces or run the grader as root; or use --sandbox none)"
+		}
+	}
+	return ""
+}
 // hidden says why bubblewrap would not show the program at path (cmd.Path), or "". What
 // the sandbox shows is the grader's choice — the system folders, the working copy dir and
 // readOnly — never the folder of whatever program a submission's run names.
@@ -159,17 +204,6 @@ func hidden(path, dir string, readOnly []string) string {
 	for _, p := range paths {
 		if !underAny(p, systemDirs) && !under(p, dir) && !underAny(p, readOnly) {
 			return fmt.Sprintf("sandbox: %s is outside what the sandbox shows (the system folders, the submission's own copy and the configured interpreters): run a program inside the submission folder (./prog), one under /usr, or python3", path)
-		}
-	}
-	return ""
-}
-
-// namespaceHint says what to do when bwrap failed for want of user namespaces: Ubuntu
-// 24.04 restricts them with AppArmor, and containers often forbid them.
-func namespaceHint(msg string) string {
-	for _, sign := range []string{"uid map", "namespace", "Operation not permitted", "Permission denied"} {
-		if strings.Contains(msg, sign) {
-			return " (unprivileged user namespaces are restricted here. On Ubuntu 24.04 allow them for bwrap with an AppArmor profile, or `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`; in a container, allow user namespaces or run the grader as root; or use --sandbox none)"
 		}
 	}
 	return ""

@@ -312,3 +312,15 @@ func TestHiddenProgramRefused(t *testing.T) {
 		t.Errorf("a configured folder: %v", err)
 	}
 }
+
+// A root grader gives the working copy to nobody; it never gives away a folder that is
+// not a working copy of its own (the temporary folder, the home folder, /).
+func TestChownRefusesSharedFolders(t *testing.T) {
+	home, _ := os.UserHomeDir()
+	wd, _ := os.Getwd()
+	for _, dir := range []string{"/", os.TempDir(), home, wd, filepath.Dir(wd)} {
+		if err := chownTree(dir, os.Getuid(), os.Getgid()); err == nil || !strings.Contains(err.Error(), "not a working copy") {
+			t.Errorf("chownTree(%s) = %v, want a refusal", dir, err)
+		}
+	}
+}

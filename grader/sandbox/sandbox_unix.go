@@ -135,6 +135,7 @@ type tree struct{ pgid int }
 
 // startTree starts cmd (Apply asked for a new session: the process leads its own group).
 func (c Config) startTree(cmd *exec.Cmd) (tree, error) {
+	adoptOrphans()
 	if err := cmd.Start(); err != nil {
 		return tree{}, err
 	}
@@ -214,7 +215,16 @@ func othersCanReach(dir string) string {
 	return ""
 }
 
+// chownTree gives the working copy dir to uid. It refuses a folder that cannot be a
+// working copy — a file-system root, the temporary folder itself, the home folder, or a
+// folder holding the grader's own working directory — rather than give it away.
 func chownTree(dir string, uid, gid int) error {
+	dir = filepath.Clean(dir)
+	home, _ := os.UserHomeDir()
+	wd, _ := os.Getwd()
+	if dir == filepath.Dir(dir) || dir == filepath.Clean(os.TempDir()) || dir == home || (wd != "" && under(wd, dir)) {
+		return fmt.Errorf("%s is not a working copy of its own", dir)
+	}
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -225,4 +235,10 @@ func chownTree(dir string, uid, gid int) error {
 
 func nobodyCredential() *syscall.Credential {
 	return &syscall.Credential{Uid: NobodyID, Gid: NobodyID, Groups: []uint32{}}
+}
+
+// Alive reports whether a process with this pid exists (it may belong to another user).
+func Alive(pid int) bool {
+	err := unix.Kill(pid, 0)
+	return err == nil || errors.Is(err, unix.EPERM)
 }

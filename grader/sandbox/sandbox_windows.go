@@ -130,3 +130,15 @@ func (p *Process) reap() {
 func exitReason(st *os.ProcessState, _ Isolation) string {
 	return fmt.Sprintf("exited with status %d", st.ExitCode())
 }
+
+// Alive reports whether a process with this pid is running.
+func Alive(pid int) bool {
+	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
+	if err != nil {
+		return errors.Is(err, windows.ERROR_ACCESS_DENIED)
+	}
+	defer windows.CloseHandle(h)
+	var code uint32
+	const stillActive = 259
+	return windows.GetExitCodeProcess(h, &code) == nil && code == stillActive
+}
