@@ -190,6 +190,7 @@ func namespaceHint(msg string) string {
 	}
 	return ""
 }
+
 // hidden says why bubblewrap would not show the program at path (cmd.Path), or "". What
 // the sandbox shows is the grader's choice — the system folders, the working copy dir and
 // readOnly — never the folder of whatever program a submission's run names.
