@@ -23,7 +23,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "python", Usage: "the Python interpreter for Python submissions (default: $OPTGRADE_PYTHON, else /usr/bin/python3, else python3 on PATH)", EnvVars: []string{"OPTGRADE_PYTHON"}},
 		durationFlag("timeout", 10*time.Second, "how long one call may take before the submission is killed and restarted: seconds (2, 0.5) or a duration (500ms)"),
 		&cli.StringFlag{Name: "submitted-at", Usage: "the submission time (RFC 3339) for the late penalty; default: the manifest's submitted_at, else the newest file's time (grade only)"},
-		&cli.DurationFlag{Name: "budget", Usage: "the wall time one submission may take in all, across its calls and restarts (default: 12 × --timeout)"},
+		durationFlag("budget", 0, "the wall time one submission may take in all, across its calls and restarts: seconds or a duration (default: 60 × --timeout, 10 minutes)"),
 		&cli.StringFlag{Name: "sandbox", Value: "auto", Usage: "isolation: auto (bubblewrap where it works; grade refuses to run without it), bwrap (bubblewrap or stop), none (no bubblewrap: own process group, resource limits and, for a root grader, the user nobody still apply)"},
 		&cli.BoolFlag{Name: "no-sandbox", Usage: "the same as --sandbox none"},
 	}
@@ -51,7 +51,7 @@ func readRunFlags(c *cli.Context) (runSettings, error) {
 		}
 		s.submittedAt = &t
 	}
-	if s.budget = c.Duration("budget"); s.budget < 0 {
+	if s.budget = durationOf(c, "budget"); s.budget < 0 {
 		return s, usagef("--budget must be positive, got %s", s.budget)
 	}
 	s.mode = c.String("sandbox")

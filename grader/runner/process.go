@@ -16,7 +16,7 @@ import (
 const (
 	DefaultCallTimeout  = 10 * time.Second // one call, from the previous answer
 	DefaultStartTimeout = 20 * time.Second // the answer to hello (the interpreter's start)
-	DefaultBudgetFactor = 12               // Budget: this many CallTimeouts for the whole submission
+	DefaultBudgetFactor = 60               // Budget: this many CallTimeouts for the whole submission
 	DefaultOutputCap    = 64 << 10         // the student's own output kept
 	DefaultLineCap      = 16 << 20         // one answer line
 	DefaultByteBudget   = 256 << 20        // answers and output read over the submission's life
