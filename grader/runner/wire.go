@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/optgrade/optgrade/reference"
@@ -31,14 +32,28 @@ func appendRequest(buf []byte, id int64, fn string, args reference.Args) ([]byte
 	if args == nil {
 		args = reference.Args{}
 	}
-	w := bytes.NewBuffer(buf)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(request{ID: id, Fn: fn, Args: args}); err != nil {
+	e := encoders.Get().(*encoder)
+	defer encoders.Put(e)
+	e.buf.Reset()
+	if err := e.enc.Encode(request{ID: id, Fn: fn, Args: args}); err != nil {
 		return buf, fmt.Errorf("encode request %s: %w", fn, err)
 	}
-	return w.Bytes(), nil // Encode ends the line with '\n'
+	return append(buf, e.buf.Bytes()...), nil // Encode ends the line with '\n'
 }
+
+// encoder is a JSON encoder with its buffer, reused across calls (no encoder or buffer
+// is made per request).
+type encoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var encoders = sync.Pool{New: func() any {
+	e := &encoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
 
 // response is a decoded response line.
 type response struct {

@@ -226,3 +226,21 @@ func FuzzWireDecodeResponse(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkWire measures the grader's own cost per call of the protocol: one adam_step
+// request encoded and its answer decoded, without a process.
+func BenchmarkWire(b *testing.B) {
+	args := reference.Args{"w": []float64{1, 2, 3, 4}, "g": []float64{0.1, 0.2, 0.3, 0.4}, "m": []float64{0, 0, 0, 0}, "v": []float64{0, 0, 0, 0}, "t": 3, "lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+	answer := []byte(`{"id": 7, "result": {"w": [0.999, 1.999, 2.999, 3.999], "m": [0.01, 0.02, 0.03, 0.04], "v": [1e-05, 4e-05, 9e-05, 0.00016]}}` + "\n")
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if buf, err = appendRequest(buf[:0], 7, "adam_step", args); err != nil {
+			b.Fatal(err)
+		}
+		if _, kind, _, _ := decodeResponse(answer, MaxValues); kind != isResponse {
+			b.Fatal("not a response")
+		}
+	}
+}
