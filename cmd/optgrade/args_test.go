@@ -237,3 +237,15 @@ func TestCIReports(t *testing.T) {
 		t.Errorf("--report pdf: exit %d %q", code, errOut)
 	}
 }
+
+// TestMissingNumpyEveryWay: the missing-numpy message covers pip, venv, conda and apt.
+func TestMissingNumpyEveryWay(t *testing.T) {
+	py, _ := filepath.Abs("../../testdata/cli/python-without-numpy")
+	out, _, _ := optgrade(t, "check", "--no-sandbox", "--python", py, "--rubric", courseRubric, "../../testdata/submissions/python-reference")
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{"pip install numpy", "python3 -m venv", "conda install numpy", "apt-get install python3-numpy", "OPTGRADE_PYTHON"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the message lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -190,7 +190,10 @@ func explainStartError(res *grader.Result, python string) {
 	if python != "" {
 		hint += " (" + python + ")"
 	}
-	hint += ": install it (Debian/Ubuntu: apt-get install python3-numpy) or choose another interpreter with --python or OPTGRADE_PYTHON."
+	hint += ": install it — with pip: python3 -m pip install numpy (in a virtualenv: activate it first; " +
+		"or make one: python3 -m venv .venv && . .venv/bin/activate && pip install numpy); " +
+		"with conda: conda install numpy; on Debian/Ubuntu for the system Python: sudo apt-get install python3-numpy — " +
+		"or choose another interpreter with --python or OPTGRADE_PYTHON (optgrade uses the active virtualenv or conda environment, else python3 on PATH)."
 	if res.Error != "" {
 		res.Error += "\n" + hint
 	} else {

@@ -9,13 +9,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
 )
 
 // findPython resolves the interpreter for Python submissions (see Options.Python)
-// to an absolute path.
+// to an absolute path: the configured one, else $OPTGRADE_PYTHON, else the active
+// virtualenv's ($VIRTUAL_ENV) or conda environment's ($CONDA_PREFIX) python, else python3
+// (or python) on PATH, else /usr/bin/python3. A virtualenv's python is kept as is, not
+// resolved through its symbolic link: the link is what makes it the environment's.
 func findPython(configured string) (string, error) {
 	var candidates []string
 	if configured != "" {
@@ -24,7 +28,8 @@ func findPython(configured string) (string, error) {
 		if env := os.Getenv("OPTGRADE_PYTHON"); env != "" {
 			candidates = append(candidates, env)
 		}
-		candidates = append(candidates, "/usr/bin/python3", "python3")
+		candidates = append(candidates, envPythons()...)
+		candidates = append(candidates, "python3", "python", "/usr/bin/python3")
 	}
 	for _, c := range candidates {
 		if p, err := exec.LookPath(c); err == nil {
@@ -37,7 +42,23 @@ func findPython(configured string) (string, error) {
 	if configured != "" {
 		return "", fmt.Errorf("python interpreter %q not found", configured)
 	}
-	return "", errors.New("no python interpreter found (tried $OPTGRADE_PYTHON, /usr/bin/python3, python3 in PATH); set --python or OPTGRADE_PYTHON")
+	return "", errors.New("no python interpreter found (tried $OPTGRADE_PYTHON, the active virtualenv or conda environment, python3 and python on PATH, /usr/bin/python3); set --python or OPTGRADE_PYTHON")
+}
+
+// envPythons lists the interpreters of the active virtualenv and conda environment.
+func envPythons() []string {
+	var out []string
+	for _, prefix := range []string{os.Getenv("VIRTUAL_ENV"), os.Getenv("CONDA_PREFIX")} {
+		if prefix == "" {
+			continue
+		}
+		if runtime.GOOS == "windows" {
+			out = append(out, filepath.Join(prefix, "Scripts", "python.exe"), filepath.Join(prefix, "python.exe"))
+		} else {
+			out = append(out, filepath.Join(prefix, "bin", "python3"), filepath.Join(prefix, "bin", "python"))
+		}
+	}
+	return out
 }
 
 var shims sync.Map // script path → interpreter path
@@ -90,7 +111,12 @@ func CheckPython(interp string) error {
 }
 
 func checkNumpy(interp string) error {
-	const fix = "install numpy for it (apt-get install python3-numpy for /usr/bin/python3, or pip install numpy), or choose another interpreter with --python or OPTGRADE_PYTHON"
+	const fix = "install numpy for it — " +
+		"with pip: python3 -m pip install numpy (inside your virtualenv: activate it, then pip install numpy; " +
+		"or make one: python3 -m venv .venv && . .venv/bin/activate && pip install numpy); " +
+		"with conda: conda install numpy in the active environment; " +
+		"on Debian/Ubuntu for the system Python: sudo apt-get install python3-numpy — " +
+		"or choose another interpreter with --python or OPTGRADE_PYTHON"
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var stderr bytes.Buffer
