@@ -57,8 +57,8 @@ type probeResult struct {
 
 // bwrapProbes holds the probes as the grader's own user and as nobody.
 var bwrapProbes = [2]func() probeResult{
-	sync.OnceValue(func() probeResult { p, err := probeBwrap(false); return probeResult{p, err} }),
-	sync.OnceValue(func() probeResult { p, err := probeBwrap(true); return probeResult{p, err} }),
+	sync.OnceValue(func() probeResult { p, err := cachedProbe(false, probeBwrap); return probeResult{p, err} }),
+	sync.OnceValue(func() probeResult { p, err := cachedProbe(true, probeBwrap); return probeResult{p, err} }),
 }
 
 // Bubblewrap returns the path of a bwrap that works here for the user Apply runs it as
