@@ -30,6 +30,7 @@ var mutationOps = []mutationOp{
 	{Name: "off-by-one", Doc: "an integer argument (t, k, τ, steps) one more or one less", mutants: mutOffByOne},
 	{Name: "swap", Doc: "two arguments of the same shape swapped", mutants: mutSwap},
 	{Name: "axis", Doc: "the components of a vector argument, or of each row of a matrix argument, reversed: the wrong axis", mutants: mutAxis},
+	{Name: "one-axis", Doc: "a matrix argument seen through one column only (its rows cut to their first, or their last, component): one axis of the weights", mutants: mutOneAxis},
 	{Name: "missing-term", Doc: "a real-valued argument taken as 0: the term it weighs left out", mutants: mutMissingTerm},
 	{Name: "stale", Doc: "one part of a step's new state returned as it came in", mutants: mutStale},
 	{Name: "float16", Doc: "the result rounded to float16 (11 significant bits)", mutants: mutFloat16},
@@ -185,6 +186,53 @@ func mutAxis(fn reference.Func) []reference.Variant {
 			a[p.Name] = reversed(a[p.Name])
 			return a
 		}, nil))
+	}
+	return out
+}
+
+// column returns a matrix (a list of vectors) with each row cut to its component i (−1: the
+// last); anything else as given.
+func column(v any, i int) any {
+	l, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	out := make([]any, len(l))
+	for k, e := range l {
+		row, isRow := e.([]any)
+		if !isRow || len(row) == 0 {
+			return v
+		}
+		j := i
+		if j < 0 {
+			j = len(row) - 1
+		}
+		out[k] = []any{row[j]}
+	}
+	return out
+}
+
+// mutOneAxis looks at one column of a matrix argument only — diagnose judging the swing
+// of the weights on the first (or the last) coordinate, a logistic model on the first
+// feature. Where the column does not fit the other arguments the reference rejects the
+// call, and the mutant is invalid.
+func mutOneAxis(fn reference.Func) []reference.Variant {
+	var out []reference.Variant
+	for _, p := range fn.Params {
+		if p.Kind != reference.Matrix {
+			continue
+		}
+		for _, c := range []struct {
+			name string
+			i    int
+		}{{"first", 0}, {"last", -1}} {
+			out = append(out, mutant(fn, "one-axis("+p.Name+","+c.name+")", p.Name+" seen through its "+c.name+" column only", func(a reference.Args) reference.Args {
+				if _, ok := a[p.Name]; ok {
+					a[p.Name] = column(a[p.Name], c.i)
+				}
+				return a
+			}, nil))
+		}
 	}
 	return out
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 )
 
 // genDiagnose returns count diagnose cases: labelled curves of every label in turn, the
@@ -63,53 +65,116 @@ func LabelledCurves(seed int64, perLabel int, withW bool) ([]LabelledCurve, erro
 	return out, nil
 }
 
-// genCurveSpec is a run of GD (beta = 0) or momentum on Σ aᵢwᵢ².
+// genCurveSpec is a run of GD (beta = 0) or momentum on Σ aᵢwᵢ², or, when logistic is
+// set, of GD on a logistic-regression problem.
 type genCurveSpec struct {
 	a, w0    []float64
 	lr, beta float64
 	n        int
+	logistic *Logistic
 }
 
 // genCurveSpecFor proposes a run meant to get label (the lecture's case at i = 0, attempt 0).
+// The quadratics have dimension 1 … 10 and curvatures over two orders of magnitude; the
+// coordinate j of largest curvature, the one whose factor 1 − 2aⱼα decides between
+// converging, oscillating and diverging, is any coordinate, not the first or the last
+// only. Step sizes fall on both sides of the boundaries α = 1/(2aⱼ) (the weight starts to
+// flip sign: it passes through zero at every step) and α = 1/aⱼ (the flip grows), and
+// one coordinate in three starts at zero. A converged or slow curve is, one in four, GD
+// on a logistic problem.
 func genCurveSpecFor(r *rand.Rand, label string, i, attempt int, withW bool) genCurveSpec {
-	lecture := i == 0 && attempt == 0
-	s := genCurveSpec{
-		a:  []float64{genUniform(r, 0.05, 0.2), genUniform(r, 1.5, 2.5)},
-		w0: genAwayFromZero(r, 2, 0.5, 2),
-		n:  20 + r.IntN(41),
+	if i == 0 && attempt == 0 {
+		return genLectureCurve(r, label)
 	}
+	d := 1 + r.IntN(10)
+	j := r.IntN(d)
+	s := genCurveSpec{a: make([]float64, d), w0: genAwayFromZero(r, d, 0.5, 2), n: 20 + r.IntN(41)}
+	aj := math.Pow(10, genUniform(r, -1, 1)) // 0.1 … 10
+	for k := range s.a {
+		s.a[k] = aj * math.Pow(10, genUniform(r, -1.3, -0.3))
+		if k != j && d > 2 && r.IntN(3) == 0 {
+			s.w0[k] = 0
+		}
+	}
+	s.a[j] = aj
+	// factor sets α so that coordinate j's factor is 1 − 2aⱼα = f.
+	factor := func(f float64) float64 { return (1 - f) / (2 * aj) }
+	switch label {
+	case Converged, Slow:
+		if attempt%4 == 3 {
+			return genLogisticCurve(r, label, d)
+		}
+	}
+	switch label {
+	case Converged:
+		for k := range s.a {
+			s.a[k] = aj * genUniform(r, 0.3, 1)
+		}
+		s.a[j] = aj
+		s.lr = factor(genUniform(r, -0.5, 0.5)) // both sides of α = 1/(2aⱼ)
+		s.n = 30 + r.IntN(31)
+		if r.IntN(2) == 0 {
+			s.beta = 0.5
+			s.lr = genUniform(r, 0.3, 0.8) / aj
+		}
+	case Slow:
+		s.lr = factor(genUniform(r, 0.94, 0.995))
+	case Oscillating:
+		if withW && i%4 != 1 {
+			// GD whose coordinate j flips sign by a factor in [−0.96, −0.86], just under
+			// α = 1/aⱼ: the loss falls, the oscillation shows in the weights only.
+			s.lr = factor(-genUniform(r, 0.86, 0.96))
+			s.n = 20 + r.IntN(21)
+			break
+		}
+		// Heavy momentum: the loss itself rises and falls.
+		s.beta = genUniform(r, 0.85, 0.95)
+		s.lr = genUniform(r, 0.15, 0.75) / aj
+		for k := range s.w0 {
+			if k != j {
+				s.w0[k] *= 0.2
+			}
+		}
+	case Diverging:
+		s.lr = factor(-genUniform(r, 1.02, 1.25)) // just over α = 1/aⱼ
+	}
+	return s
+}
+
+// genLectureCurve is the lecture's figure: GD on 0.1·w₁² + 2·w₂² at α = 0.01 (slow), 0.48
+// (oscillating in the weights) and 0.51 (diverging); a converged run of its kind.
+func genLectureCurve(r *rand.Rand, label string) genCurveSpec {
+	s := genCurveSpec{a: []float64{0.1, 2}, w0: genAwayFromZero(r, 2, 0.5, 2), n: 20 + r.IntN(41)}
 	switch label {
 	case Converged:
 		s.a[0] = genUniform(r, 0.3, 1)
 		s.lr = genUniform(r, 0.15, 0.4)
 		s.n = 30 + r.IntN(31)
-		if r.IntN(2) == 0 {
-			s.beta = 0.5
-		}
 	case Slow:
-		s.lr = genUniform(r, 0.005, 0.03)
-		if lecture {
-			s.a, s.lr = []float64{0.1, 2}, 0.01
-		}
+		s.lr = 0.01
 	case Oscillating:
-		if withW && i%2 == 0 {
-			// GD whose fast coordinate flips sign by a factor 1 − 2a₂α in [−0.96, −0.86].
-			s.lr = (1 + genUniform(r, 0.86, 0.96)) / (2 * s.a[1])
-			s.n = 20 + r.IntN(21)
-			if lecture {
-				s.a, s.lr = []float64{0.1, 2}, 0.48
-			}
-			break
-		}
-		// Heavy momentum: the loss itself rises and falls.
-		s.beta = genUniform(r, 0.85, 0.95)
-		s.lr = genUniform(r, 0.3, 1.5)
-		s.w0[0] *= 0.2
+		s.lr = 0.48
+		s.n = 20 + r.IntN(21)
 	case Diverging:
-		s.lr = (1 + genUniform(r, 1.02, 1.25)) / (2 * s.a[1])
-		if lecture {
-			s.a, s.lr = []float64{0.1, 2}, 0.51
-		}
+		s.lr = 0.51
+	}
+	return s
+}
+
+// genLogisticCurve is GD on a logistic problem of dimension d: a step size of the order
+// of 1 / the curvature bound for converged, a hundredth of it for slow.
+func genLogisticCurve(r *rand.Rand, label string, d int) genCurveSpec {
+	n := 8 + r.IntN(8)
+	X, y := LogisticData(r, n, d)
+	l := Logistic{X: X, Y: y}
+	bound := 0.0 // λ_max of the Hessian ≤ (1/4n) Σ |xᵢ|²
+	for _, x := range X {
+		bound += variantDot(x, x) / (4 * float64(n))
+	}
+	s := genCurveSpec{w0: RandomVector(r, d, -2, 2), n: 20 + r.IntN(41), logistic: &l}
+	s.lr = genUniform(r, 0.5, 1.5) / bound
+	if label == Slow {
+		s.lr /= 100
 	}
 	return s
 }
@@ -119,34 +184,62 @@ func (s genCurveSpec) run() LabelledCurve {
 	d := len(s.w0)
 	w := append([]float64(nil), s.w0...)
 	v := make([]float64, d)
-	loss := func() float64 {
-		l := 0.0
-		for i := range w {
-			l += s.a[i] * w[i] * w[i]
-		}
-		return l
+	var p Problem = Quadratic{A: s.a}
+	if s.logistic != nil {
+		p = *s.logistic
 	}
-	c := LabelledCurve{Loss: []float64{loss()}, W: [][]float64{append([]float64(nil), w...)}}
+	g := make([]float64, d)
+	c := LabelledCurve{Loss: []float64{p.Func(w)}, W: [][]float64{append([]float64(nil), w...)}}
 	for k := 0; k < s.n; k++ {
+		p.Grad(g, w)
 		for i := range w {
-			g := 2 * s.a[i] * w[i]
 			if s.beta == 0 {
-				w[i] -= s.lr * g
+				w[i] -= s.lr * g[i]
 				continue
 			}
-			v[i] = s.beta*v[i] + (1-s.beta)*g
+			v[i] = s.beta*v[i] + (1-s.beta)*g[i]
 			w[i] -= s.lr * v[i]
 		}
-		c.Loss = append(c.Loss, loss())
+		c.Loss = append(c.Loss, p.Func(w))
 		c.W = append(c.W, append([]float64(nil), w...))
 	}
 	opt := "GD"
 	if s.beta != 0 {
 		opt = fmt.Sprintf("momentum β = %.3g,", s.beta)
 	}
-	c.Why = fmt.Sprintf("%s α = %.4g on %.3g·w₁² + %.3g·w₂² from (%.3g, %.3g), %d steps",
-		opt, s.lr, s.a[0], s.a[1], s.w0[0], s.w0[1], s.n)
+	c.Why = fmt.Sprintf("%s α = %.4g on %s from %s, %d steps", opt, s.lr, s.problemText(), genVectorText(s.w0), s.n)
 	return c
+}
+
+// problemText describes the run's problem: "0.1·w₁² + 2·w₂²", "logistic regression (12
+// examples, 3 features)".
+func (s genCurveSpec) problemText() string {
+	if s.logistic != nil {
+		return fmt.Sprintf("logistic regression (%d examples, %d features)", len(s.logistic.X), len(s.w0))
+	}
+	terms := make([]string, len(s.a))
+	for i, a := range s.a {
+		terms[i] = fmt.Sprintf("%.3g·w%s²", a, genSubscript(i+1))
+	}
+	return strings.Join(terms, " + ")
+}
+
+// genSubscript writes n in subscript digits.
+func genSubscript(n int) string {
+	var b strings.Builder
+	for _, c := range strconv.Itoa(n) {
+		b.WriteRune('₀' + (c - '0'))
+	}
+	return b.String()
+}
+
+// genVectorText writes a vector as "(0.5, −1.2)".
+func genVectorText(x []float64) string {
+	parts := make([]string, len(x))
+	for i, v := range x {
+		parts[i] = fmt.Sprintf("%.3g", v)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // genClear reports whether label, the first of diagnose's rules to hold on (loss, w), is
