@@ -26,6 +26,10 @@ func TestMutationOperators(t *testing.T) {
 		{"off-by-one", "off-by-one(k-1)", "lr_exponential", `{"k": 1, "lr0": 1, "tau": 1}`, 1.0},
 		{"swap", "swap(lr0,lr_tau)", "lr_linear", `{"k": 0, "lr0": 0.5, "lr_tau": 0.1, "tau": 10}`, 0.1},
 		{"axis", "axis(w)", "quadratic_loss", `{"w": [1, 2], "a": [1, 3]}`, 7.0},
+		// The weights' second coordinate swings while the loss falls: oscillating, unless
+		// only the first column is looked at.
+		{"one-axis", "one-axis(w,first)", "diagnose", `{"loss": [10, 9, 8, 7, 6, 5], "w": [[5, 1], [4, -1], [3, 1], [2, -1], [1, 1], [0.5, -1]]}`, "slow"},
+		{"one-axis", "one-axis(w,last)", "diagnose", `{"loss": [10, 9, 8, 7, 6, 5], "w": [[5, 1], [4, -1], [3, 1], [2, -1], [1, 1], [0.5, -1]]}`, "oscillating"},
 		{"missing-term", "missing-term(lr)", "gd_step", `{"w": [1, 2], "g": [3, 4], "lr": 0.1}`, []any{1.0, 2.0}},
 		{"stale", "stale(v)", "momentum_step", `{"w": [1], "v": [0.5], "g": [1], "lr": 0.1, "beta": 0.9}`,
 			map[string]any{"w": []any{1 - 0.1*(0.9*0.5+0.1)}, "v": []any{0.5}}},
@@ -153,4 +157,78 @@ func TestStrengthStatuses(t *testing.T) {
 	if len(s.Survivors()) == 0 || !strings.Contains(s.Survivors()[0], `task "q": the mutant axis(w)`) {
 		t.Errorf("survivors %q", s.Survivors())
 	}
+}
+
+// TestStrengthOneAxisBlindSpot is the blind spot that motivated the one-axis operator:
+// curves like the lecture's, GD on 0.1·w₁² + 2·w₂² at α = 0.48, oscillate in the last
+// coordinate only, so a diagnose that looks at the last column of the weights agrees with
+// the reference on them (a survivor, which the generators' curves tell apart); a curve
+// whose swing is in a middle coordinate kills it.
+func TestStrengthOneAxisBlindSpot(t *testing.T) {
+	// gdCurve runs GD on Σ aᵢwᵢ² from w0 and returns diagnose's arguments as JSON.
+	gdCurve := func(a, w0 []float64, lr float64, steps int) string {
+		w := append([]float64(nil), w0...)
+		loss := func() float64 {
+			l := 0.0
+			for i := range w {
+				l += a[i] * w[i] * w[i]
+			}
+			return l
+		}
+		ls, ws := []float64{loss()}, [][]float64{append([]float64(nil), w...)}
+		for k := 0; k < steps; k++ {
+			for i := range w {
+				w[i] -= lr * 2 * a[i] * w[i]
+			}
+			ls, ws = append(ls, loss()), append(ws, append([]float64(nil), w...))
+		}
+		b, _ := json.Marshal(map[string]any{"loss": ls, "w": ws})
+		return string(b)
+	}
+	lecture := gdCurve([]float64{0.1, 2}, []float64{-5, -2}, 0.48, 30)
+	// The swing in w₂ of three coordinates: factor 1 − 2·2·0.48 = −0.92; w₁ and w₃ creep.
+	middle := gdCurve([]float64{0.1, 2, 0.3}, []float64{-5, -2, 3}, 0.48, 30)
+	if reference.Diagnose(mustLoss(t, lecture), nil) == reference.Oscillating {
+		t.Fatal("the lecture's α = 0.48 curve oscillates in the loss")
+	}
+	measure := func(cases ...string) map[string]MutantStatus {
+		src := "optgrade: 1\nassignment: t\npoints: 1\ntasks:\n  - id: d\n    function: diagnose\n    points: 1\n    checks: [{kind: value, points: 1, cases: ["
+		for i, c := range cases {
+			if i > 0 {
+				src += ", "
+			}
+			src += "{args: " + c + "}"
+		}
+		r, err := rubric.Parse("t.yaml", []byte(src+"]}]\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := MeasureStrength(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]MutantStatus{}
+		for _, m := range s.Tasks[0].Mutants {
+			out[m.Name] = m.Status
+		}
+		return out
+	}
+	before := measure(lecture)
+	if before["one-axis(w,last)"] != Survived || before["one-axis(w,first)"] != Killed {
+		t.Errorf("lecture curve only: one-axis(w,last) %s, one-axis(w,first) %s; want survived, killed", before["one-axis(w,last)"], before["one-axis(w,first)"])
+	}
+	after := measure(lecture, middle)
+	if after["one-axis(w,last)"] != Killed || after["one-axis(w,first)"] != Killed {
+		t.Errorf("with a swing in w₂ of three: one-axis(w,last) %s, one-axis(w,first) %s; want both killed", after["one-axis(w,last)"], after["one-axis(w,first)"])
+	}
+}
+
+// mustLoss returns the loss of diagnose's JSON arguments.
+func mustLoss(t *testing.T, args string) []float64 {
+	t.Helper()
+	var a struct{ Loss []float64 }
+	if err := json.Unmarshal([]byte(args), &a); err != nil {
+		t.Fatal(err)
+	}
+	return a.Loss
 }

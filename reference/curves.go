@@ -33,8 +33,9 @@ func genDiagnose(_ *rand.Rand, seed int64, count, _ int) ([]Args, error) {
 
 // LabelledCurves returns perLabel training curves of each label, in the order converged,
 // slow, oscillating, diverging, converged, …, each loss[0 … N] (20 ≤ N ≤ 60) of a real
-// gradient-descent or momentum run on a quadratic like the lecture's 0.1·w₁² + 2·w₂², with
-// its weights when withW is set. The first four are the lecture's figure where it has one:
+// gradient-descent or momentum run on a quadratic Σ aᵢwᵢ² of dimension 1 … 10 (the
+// coordinate that oscillates or diverges anywhere) or on a logistic problem, with its
+// weights when withW is set. The first four are the lecture's figure where it has one:
 // α = 0.01 (slow), 0.48 (oscillating, which shows in the weights only) and 0.51
 // (diverging). Without withW, every oscillating curve oscillates in the loss. Each label is
 // what diagnose gives and is clear: it would not change under a small change of the
@@ -80,8 +81,8 @@ type genCurveSpec struct {
 // converging, oscillating and diverging, is any coordinate, not the first or the last
 // only. Step sizes fall on both sides of the boundaries α = 1/(2aⱼ) (the weight starts to
 // flip sign: it passes through zero at every step) and α = 1/aⱼ (the flip grows), and
-// one coordinate in three starts at zero. A converged or slow curve is, one in four, GD
-// on a logistic problem.
+// one coordinate in three starts at zero. A converged or slow curve is GD on a logistic
+// problem on every third attempt from i = 2 (curves 2, 5, … when that run's label is clear).
 func genCurveSpecFor(r *rand.Rand, label string, i, attempt int, withW bool) genCurveSpec {
 	if i == 0 && attempt == 0 {
 		return genLectureCurve(r, label)
@@ -101,7 +102,7 @@ func genCurveSpecFor(r *rand.Rand, label string, i, attempt int, withW bool) gen
 	factor := func(f float64) float64 { return (1 - f) / (2 * aj) }
 	switch label {
 	case Converged, Slow:
-		if attempt%4 == 3 {
+		if (i+attempt)%3 == 2 {
 			return genLogisticCurve(r, label, d)
 		}
 	}
