@@ -203,6 +203,26 @@ func TestSubmittedAtUnknown(t *testing.T) {
 	}
 }
 
+// A hostile optgrade.yaml costs a clear message, never the grader's memory: a link (to
+// /dev/zero, which never ends, or to another student's file) and an oversized file are
+// refused before they are read.
+func TestManifestBounded(t *testing.T) {
+	big := testSubDir(t, "big", map[string]string{ManifestFile: "student: s\n#" + strings.Repeat("x", maxManifest), "solution.py": ""})
+	if _, err := Load(big, Options{Python: "/bin/sh"}); err == nil || !strings.Contains(err.Error(), "over the manifest limit of 65536 bytes") {
+		t.Errorf("oversized manifest: err %v; want the limit named", err)
+	}
+	link := testSubDir(t, "link", map[string]string{"solution.py": ""})
+	if err := os.Symlink("/dev/zero", filepath.Join(link, ManifestFile)); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	if _, err := Load(link, Options{Python: "/bin/sh"}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("manifest linked to /dev/zero: err %v; want it refused", err)
+	}
+	if _, ok := Detect(link); !ok {
+		t.Errorf("a folder with a linked manifest must still be detected, so the batch says why it cannot be graded")
+	}
+}
+
 // The escape of issue 12: a run naming a program in a folder that also holds the hidden
 // rubric got that folder mounted, and the submission printed the rubric. Now the sandbox
 // refuses the program with a plain message, and nothing of the folder reaches the output.

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -22,11 +23,34 @@ type manifest struct {
 	hasNotebook           bool
 }
 
-// readManifest reads and strictly decodes a manifest: every problem names file:line.
+// maxManifest bounds what is read of an optgrade.yaml: a real one is a few lines.
+const maxManifest = 64 << 10
+
+// readManifest reads and strictly decodes a manifest: every problem names file:line. The
+// file is the student's: it must be a regular file (not a link to /dev/zero or to someone
+// else's file) of at most maxManifest bytes.
 func readManifest(path string) (*manifest, error) {
-	data, err := os.ReadFile(path)
+	fi, err := os.Lstat(path)
 	if err != nil {
 		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (a link or a device); write the manifest as a plain file", path)
+	}
+	if fi.Size() > maxManifest {
+		return nil, fmt.Errorf("%s: %d bytes, over the manifest limit of %d bytes", path, fi.Size(), maxManifest)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxManifest+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(data) > maxManifest {
+		return nil, fmt.Errorf("%s: over the manifest limit of %d bytes", path, maxManifest)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
