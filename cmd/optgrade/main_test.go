@@ -223,30 +223,7 @@ func TestGradeBatch(t *testing.T) {
 		}
 	})
 
-	t.Run("misbehaving", func(t *testing.T) {
-		res := results["misbehaving"]
-		want := map[string]grader.Status{"quadratic-loss": grader.Fail, "lr-exponential": grader.Error, "diagnose": grader.Error}
-		for _, task := range res.Tasks {
-			status, bad := want[task.ID]
-			if !bad {
-				if task.Score != task.MaxScore {
-					t.Errorf("task %s lost points: %+v", task.ID, task.Checks)
-				}
-				continue
-			}
-			if task.Score != 0 || task.Checks[0].Status != status {
-				t.Errorf("task %s: score %g, first check %s %q; want 0 and %s", task.ID, task.Score, task.Checks[0].Status, task.Checks[0].Message, status)
-			}
-		}
-		// It tries to read /etc/shadow and prints what it got: the sandbox (or, without
-		// one, an unprivileged user) must stop it.
-		if strings.Contains(res.Output, "READ /etc/shadow") || !strings.Contains(res.Output, "could not read /etc/shadow") {
-			t.Errorf("the submission could read /etc/shadow, or never tried:\n%s", res.Output)
-		}
-		if n := len(res.Output); n == 0 || n > 80<<10 {
-			t.Errorf("the student's output is %d bytes; want it kept and capped", n)
-		}
-	})
+	t.Run("misbehaving", func(t *testing.T) { checkMisbehaving(t, results["misbehaving"]) })
 
 	t.Run("partial", func(t *testing.T) {
 		for _, task := range results["partial"].Tasks {
@@ -413,5 +390,35 @@ func TestFloat32SampleSaysSo(t *testing.T) {
 	out, errOut, code := optgrade(t, "check", "--all", "--python", py, "--rubric", courseRubric, "../../testdata/submissions/python-float32")
 	if code != 0 || !strings.Contains(out, "Score: 100/100") || !strings.Contains(out, "Your numbers are float32") {
 		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// checkMisbehaving asserts that the misbehaving sample lost exactly the tasks it sabotages,
+// full marks on the rest, and could not read /etc/shadow.
+func checkMisbehaving(t *testing.T, res *grader.Result) {
+	t.Helper()
+	if len(res.Tasks) == 0 {
+		t.Fatalf("no task graded: %s", res.Error)
+	}
+	want := map[string]grader.Status{"quadratic-loss": grader.Fail, "lr-exponential": grader.Error, "diagnose": grader.Error}
+	for _, task := range res.Tasks {
+		status, bad := want[task.ID]
+		if !bad {
+			if task.Score != task.MaxScore {
+				t.Errorf("task %s lost points: %+v", task.ID, task.Checks)
+			}
+			continue
+		}
+		if task.Score != 0 || task.Checks[0].Status != status {
+			t.Errorf("task %s: score %g, first check %s %q; want 0 and %s", task.ID, task.Score, task.Checks[0].Status, task.Checks[0].Message, status)
+		}
+	}
+	// It tries to read /etc/shadow and prints what it got: the sandbox (or, without
+	// one, an unprivileged user) must stop it.
+	if strings.Contains(res.Output, "READ /etc/shadow") || !strings.Contains(res.Output, "could not read /etc/shadow") {
+		t.Errorf("the submission could read /etc/shadow, or never tried:\n%s", res.Output)
+	}
+	if n := len(res.Output); n == 0 || n > 80<<10 {
+		t.Errorf("the student's output is %d bytes; want it kept and capped", n)
 	}
 }
