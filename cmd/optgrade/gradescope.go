@@ -33,7 +33,7 @@ func gradescopeCommand() *cli.Command {
 					&cli.StringFlag{Name: "rubric", Aliases: []string{"r"}, Usage: "the full rubric `FILE` (hidden checks included) the autograder grades with"},
 					&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "autograder.zip", Usage: "the zip `FILE` to write"},
 					&cli.StringFlag{Name: "binary", Usage: "an optgrade executable for Linux amd64 (default: this one, when it is one)"},
-					&cli.DurationFlag{Name: "timeout", Usage: "how long one call may take (default: the grader's)"},
+					durationFlag("timeout", 0, "how long one call may take: seconds (2, 0.5) or a duration (500ms) (default: the grader's)"),
 					hidden,
 				},
 				Action: gradescopePackage,
@@ -75,7 +75,7 @@ func gradescopePackage(c *cli.Context) error {
 	}
 	out := c.String("out")
 	err := batch.WriteFileAtomic(out, func(w io.Writer) error {
-		return lms.WritePackage(w, lms.PackageOptions{Rubric: c.String("rubric"), Binary: bin, Hidden: c.String("hidden"), Timeout: c.Duration("timeout")})
+		return lms.WritePackage(w, lms.PackageOptions{Rubric: c.String("rubric"), Binary: bin, Hidden: c.String("hidden"), Timeout: durationOf(c, "timeout")})
 	})
 	if err != nil {
 		return err

@@ -29,12 +29,16 @@ func TestGradescopePackage(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	zipPath := filepath.Join(tmp, "autograder.zip")
-	if _, errOut, code := optgrade(t, "gradescope", "package", "--rubric", courseRubric, "--binary", bin, "--out", zipPath); code != 0 {
+	if _, errOut, code := optgrade(t, "gradescope", "package", "--rubric", courseRubric, "--binary", bin, "--out", zipPath, "--timeout", "20"); code != 0 {
 		t.Fatalf("package: exit %d\n%s", code, errOut)
 	}
 
 	root := filepath.Join(tmp, "autograder")
 	unzip(t, zipPath, filepath.Join(root, "source"))
+	// --timeout reads a bare number as seconds, like check's and grade's.
+	if script, err := os.ReadFile(filepath.Join(root, "source", "run_autograder")); err != nil || !strings.Contains(string(script), "--timeout 20s") {
+		t.Errorf("run_autograder does not pass --timeout 20s (from --timeout 20): %v\n%s", err, script)
+	}
 	for _, f := range []string{"setup.sh", "run_autograder", "rubric.yaml", "optgrade"} {
 		st, err := os.Stat(filepath.Join(root, "source", f))
 		if err != nil {
