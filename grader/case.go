@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/reference"
 )
 
@@ -122,15 +123,11 @@ func (v *Vec) UnmarshalJSON(b []byte) error {
 // NonFinite reads the strings that stand for non-finite numbers: "NaN", "Infinity",
 // "-Infinity".
 func NonFinite(x any) (float64, bool) {
-	switch x {
-	case "NaN":
-		return math.NaN(), true
-	case "Infinity":
-		return math.Inf(1), true
-	case "-Infinity":
-		return math.Inf(-1), true
+	s, ok := x.(string)
+	if !ok {
+		return 0, false
 	}
-	return 0, false
+	return runner.NonFinite(s)
 }
 
 func appendNumber(b []byte, x float64) []byte {

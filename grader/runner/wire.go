@@ -239,13 +239,8 @@ func (d *decoder) value(nonFinite bool) (any, bool) {
 	case c == '"':
 		s, ok := d.str()
 		if ok && nonFinite {
-			switch s {
-			case "NaN":
-				return math.NaN(), true
-			case "Infinity":
-				return math.Inf(1), true
-			case "-Infinity":
-				return math.Inf(-1), true
+			if x, is := NonFinite(s); is {
+				return x, true
 			}
 		}
 		return s, ok
@@ -429,6 +424,20 @@ func (d *decoder) number() (any, bool) {
 }
 
 // clip shortens s to at most n bytes (plus "…") for a message.
+// NonFinite reads the strings that stand for non-finite numbers in results: "NaN",
+// "Infinity", "-Infinity".
+func NonFinite(s string) (float64, bool) {
+	switch s {
+	case "NaN":
+		return math.NaN(), true
+	case "Infinity":
+		return math.Inf(1), true
+	case "-Infinity":
+		return math.Inf(-1), true
+	}
+	return 0, false
+}
+
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
