@@ -75,6 +75,9 @@ func Gradescope(w io.Writer, r *grader.Result, o Options) error {
 	if r.Error != "" {
 		out = append(out, "Could not grade this submission: "+r.Error)
 	}
+	if float32Results(r) {
+		out = append(out, float32Note)
+	}
 	if r.Output != "" {
 		ls := lines(r.Output)
 		kept, more := capLines(ls, maxOutputLines)

@@ -48,6 +48,7 @@ type htmlPage struct {
 	Score, MaxScore, RawScore  string
 	Percent                    string // of the bar, 0–100
 	Late                       string
+	Float32                    string
 	Error                      string
 	Public                     bool
 	Tasks                      []htmlTask
@@ -122,6 +123,9 @@ func newHTMLPage(r *grader.Result, o Options) htmlPage {
 	}
 	if p.Title == "" {
 		p.Title = "optgrade report"
+	}
+	if float32Results(r) {
+		p.Float32 = float32Note
 	}
 	if r.LatePenalty != 0 {
 		p.RawScore = points(r.RawScore, 2)

@@ -56,7 +56,8 @@ type (
 )
 
 // JUnit writes r as JUnit XML: one <testsuite> per task (named by its id, with the task's
-// function, score and max_score as properties) and one <testcase> per check (classname the
+// function, score and max_score as properties, and precision float32 when its results were
+// judged as single precision) and one <testcase> per check (classname the
 // task id). A failed or partial check has a <failure> (message: the check's message; body:
 // the message, the further failing cases, the hint and the score), an errored check an
 // <error>, a check not attempted a <failure> of type not_implemented (never <skipped>, which
@@ -85,6 +86,9 @@ func JUnit(w io.Writer, r *grader.Result, _ Options) error {
 				{Name: "score", Value: points(t.Score, 4)},
 				{Name: "max_score", Value: points(t.MaxScore, 4)},
 			}},
+		}
+		if float32Task(t) {
+			s.Properties.List = append(s.Properties.List, junitProperty{Name: "precision", Value: "float32"})
 		}
 		for j := range t.Checks {
 			c := &t.Checks[j]

@@ -59,6 +59,10 @@ func (m mdWriter) write(r *grader.Result, o Options) {
 		m.p("%s", mdText(l))
 		m.p("")
 	}
+	if float32Results(r) {
+		m.p("%s", mdText(float32Note))
+		m.p("")
+	}
 	if o.Verbose {
 		m.p("Graded in %.1f s.", r.Elapsed)
 		m.p("")

@@ -607,3 +607,54 @@ func TestClassroom(t *testing.T) {
 		}
 	}
 }
+
+// TestFloat32Note: a submission whose numbers were judged as float32 is told so in every
+// human-readable report (text, markdown, html, gradescope's output) and JUnit marks the task's suite; a float64
+// submission is told nothing.
+func TestFloat32Note(t *testing.T) {
+	for _, single := range []bool{false, true} {
+		r := allPass()
+		r.Tasks[1].Checks[0].Float32 = single
+		for _, name := range []string{"text", "markdown", "html", "gradescope", "junit"} {
+			f, _ := report.Lookup(name)
+			var b bytes.Buffer
+			if err := f.Write(&b, r, report.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			want := "judged with a float32 tolerance"
+			if name == "junit" {
+				want = `<property name="precision" value="float32"></property>`
+			}
+			if got := strings.Contains(b.String(), want); got != single {
+				t.Errorf("%s report, float32=%v: contains %q = %v\n%s", name, single, want, got, b.String())
+			}
+		}
+		if single {
+			var b bytes.Buffer
+			if err := report.JUnit(&b, r, report.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Suites []struct {
+					Name  string `xml:"name,attr"`
+					Props []struct {
+						Name  string `xml:"name,attr"`
+						Value string `xml:"value,attr"`
+					} `xml:"properties>property"`
+				} `xml:"testsuite"`
+			}
+			if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range doc.Suites {
+				has := false
+				for _, p := range s.Props {
+					has = has || p.Name == "precision" && p.Value == "float32"
+				}
+				if has != (s.Name == "adam") {
+					t.Errorf("suite %s: precision float32 property = %v", s.Name, has)
+				}
+			}
+		}
+	}
+}

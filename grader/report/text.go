@@ -165,17 +165,28 @@ func (t *textWriter) tasks(r *grader.Result, verbose bool) {
 		}
 	}
 	if float32Results(r) {
-		t.wrapped("", "  ", "", "Your numbers are float32 (single precision): they were judged with a float32 tolerance.")
+		t.wrapped("", "  ", "", float32Note)
 	}
 }
 
+// float32Note is the report's sentence when some results were judged as float32.
+const float32Note = "Your numbers are float32 (single precision): they were judged with a float32 tolerance."
+
 // float32Results reports whether some check judged the submission's results as float32.
 func float32Results(r *grader.Result) bool {
-	for _, task := range r.Tasks {
-		for _, c := range task.Checks {
-			if c.Float32 {
-				return true
-			}
+	for i := range r.Tasks {
+		if float32Task(&r.Tasks[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// float32Task reports whether some check of t judged the submission's results as float32.
+func float32Task(t *grader.TaskResult) bool {
+	for _, c := range t.Checks {
+		if c.Float32 {
+			return true
 		}
 	}
 	return false
