@@ -32,9 +32,36 @@ var mutationOps = []mutationOp{
 	{Name: "axis", Doc: "the components of a vector argument, or of each row of a matrix argument, reversed: the wrong axis", mutants: mutAxis},
 	{Name: "one-axis", Doc: "a matrix argument seen through one column only (its rows cut to their first, or their last, component): one axis of the weights", mutants: mutOneAxis},
 	{Name: "missing-term", Doc: "a real-valued argument taken as 0: the term it weighs left out", mutants: mutMissingTerm},
-	{Name: "stale", Doc: "one part of a step's new state returned as it came in", mutants: mutStale},
+	{Name: "stale", Doc: "one part of a step's new state returned as it came in; inside train, the gradient or the loss of the previous step's weights", mutants: both(mutStale, inside("stale"))},
 	{Name: "float16", Doc: "the result rounded to float16 (11 significant bits)", mutants: mutFloat16},
 	{Name: "early-return", Doc: "a step that returns its input state unchanged; a train that stops after its first step", mutants: mutEarlyReturn},
+	// The operators below change a line inside the reference implementation
+	// (reference.InsideMutants), or read a matrix in the wrong layout.
+	{Name: "reduce-axis", Doc: "a reduction over the wrong axis: logistic_grad's mean over each row's columns, diagnose's steps between coordinates (np.diff along the last axis)", mutants: inside("reduce-axis")},
+	{Name: "drop-axis", Doc: "a reduction over every axis at once: X·w summed over rows and columns, logistic_grad's mean over both, diagnose's steps summed over the coordinates", mutants: inside("drop-axis")},
+	{Name: "transpose", Doc: "a matrix argument's numbers read in the transposed (column-major) order, shape kept: X.T.reshape(X.shape)", mutants: mutTranspose},
+	{Name: "loop-bound", Doc: "a loop one short: a sum over the observations, rows or coordinates leaving out the last; train counting its steps from 1, or skipping the last partial batch; diagnose's count of rising steps", mutants: inside("loop-bound")},
+}
+
+// inside returns the mutants the operator op makes inside fn's reference implementation,
+// their results JSON-shaped as a submission's would be.
+func inside(op string) func(fn reference.Func) []reference.Variant {
+	return func(fn reference.Func) []reference.Variant {
+		ms := reference.InsideMutants(op, fn.Name)
+		for i, m := range ms {
+			call := m.Call
+			ms[i].Call = func(a reference.Args) (any, error) {
+				v, err := call(a)
+				return runner.JSONShape(v), err
+			}
+		}
+		return ms
+	}
+}
+
+// both returns the mutants of f and then those of g.
+func both(f, g func(reference.Func) []reference.Variant) func(reference.Func) []reference.Variant {
+	return func(fn reference.Func) []reference.Variant { return append(f(fn), g(fn)...) }
 }
 
 // numeric reports whether fn's result is made of numbers (not diagnose's label).
@@ -63,6 +90,17 @@ func mutant(fn reference.Func, name, sentence string, in func(reference.Args) re
 		}
 		return v, nil
 	}}
+}
+
+// argMutant makes a Variant of fn named name that calls fn with its argument param (when
+// given) changed by f.
+func argMutant(fn reference.Func, param, name, sentence string, f func(any) any) reference.Variant {
+	return mutant(fn, name, sentence, func(a reference.Args) reference.Args {
+		if v, ok := a[param]; ok {
+			a[param] = f(v)
+		}
+		return a
+	}, nil)
 }
 
 // mapNumbers returns a copy of a JSON-shaped value with f applied to every number.
@@ -226,13 +264,47 @@ func mutOneAxis(fn reference.Func) []reference.Variant {
 			name string
 			i    int
 		}{{"first", 0}, {"last", -1}} {
-			out = append(out, mutant(fn, "one-axis("+p.Name+","+c.name+")", p.Name+" seen through its "+c.name+" column only", func(a reference.Args) reference.Args {
-				if _, ok := a[p.Name]; ok {
-					a[p.Name] = column(a[p.Name], c.i)
-				}
-				return a
-			}, nil))
+			out = append(out, argMutant(fn, p.Name, "one-axis("+p.Name+","+c.name+")", p.Name+" seen through its "+c.name+" column only",
+				func(v any) any { return column(v, c.i) }))
 		}
+	}
+	return out
+}
+
+// transposed returns a matrix (a list of rows of equal length) whose numbers are the
+// given matrix's in column-major order, in the same shape: numpy's X.T.reshape(X.shape), a
+// reshape in the wrong order. Anything else as given.
+func transposed(v any) any {
+	l, ok := v.([]any)
+	if !ok || len(l) == 0 {
+		return v
+	}
+	var flat []any
+	cols := -1
+	for j := 0; cols < 0 || j < cols; j++ {
+		for _, e := range l {
+			row, isRow := e.([]any)
+			if !isRow || (cols >= 0 && len(row) != cols) || len(row) == 0 {
+				return v
+			}
+			cols = len(row)
+			flat = append(flat, row[j])
+		}
+	}
+	out := make([]any, len(l))
+	for i := range out {
+		out[i] = flat[i*cols : (i+1)*cols]
+	}
+	return out
+}
+
+func mutTranspose(fn reference.Func) []reference.Variant {
+	var out []reference.Variant
+	for _, p := range fn.Params {
+		if p.Kind != reference.Matrix {
+			continue
+		}
+		out = append(out, argMutant(fn, p.Name, "transpose("+p.Name+")", p.Name+"'s numbers read in transposed order, shape kept", transposed))
 	}
 	return out
 }

@@ -31,6 +31,12 @@ type variantTrainOpts struct {
 	skipInitial    bool        // record w and loss after each step only
 	ignoreSchedule bool        // constant rate lr whatever the schedule
 	along          [][]float64 // when set, step k starts from along[k] (see Variant.Along)
+
+	// The mutation points of the loop (InsideMutants).
+	kFrom1      bool // steps counted from 1: the rate's k and the counter one ahead
+	skipPartial bool // a step whose batch is shorter than the first is skipped
+	staleGrad   bool // the gradient at the previous step's weights
+	staleLoss   bool // the loss recorded is that of the weights the step started from
 }
 
 func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o variantTrainOpts) (any, error) {
@@ -71,8 +77,13 @@ func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o varia
 	}
 	var ws [][]float64
 	var ls []float64
+	prev := append([]float64(nil), w...) // the weights the last step started from
 	record := func() error {
-		l, err := loss(w)
+		lw := w
+		if o.staleLoss {
+			lw = prev
+		}
+		l, err := loss(lw)
 		if err != nil {
 			return err
 		}
@@ -100,9 +111,24 @@ func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o varia
 			}
 			continue
 		}
+		if o.skipPartial && spec.batches != nil && len(spec.batches[k]) < len(spec.batches[0]) {
+			copy(prev, w)
+			if err := record(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		kk := k
+		if o.kFrom1 {
+			kk = k + 1
+		}
 		// The gradient on this step's mini-batch.
 		ga := spec.data.Clone()
 		ga["w"] = append([]float64(nil), w...)
+		if o.staleGrad {
+			ga["w"] = append([]float64(nil), prev...)
+		}
+		copy(prev, w)
 		if spec.batches != nil {
 			ga["batch"] = append([]int(nil), spec.batches[k]...)
 		}
@@ -119,7 +145,7 @@ func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o varia
 		rate := spec.lr
 		if spec.rate.Name != "" {
 			ra := spec.rateArgs.Clone()
-			ra["k"] = k
+			ra["k"] = kk
 			res, err := call(spec.rate.Name, ra)
 			if err != nil {
 				return nil, fmt.Errorf("step %d: %w", k, err)
@@ -136,7 +162,7 @@ func variantTrainWith(a Args, call func(fn string, a Args) (any, error), o varia
 			sa[name] = append([]float64(nil), st[i]...)
 		}
 		if c := spec.step.Counter; c != "" {
-			sa[c] = k + 1
+			sa[c] = kk + 1
 		}
 		res, err = call(spec.step.Name, sa)
 		if err != nil {

@@ -819,7 +819,12 @@ func variantDiagnoseCall(a Args, o variantDiagnoseOpts) (any, error) {
 // variantDiagnose applies diagnose's rules (DESIGN.md §2), rule 1 without its second half
 // when nonfiniteOnly is set.
 func variantDiagnose(loss []float64, w [][]float64, nonfiniteOnly bool) string {
-	q := variantDiagQuantities(loss, w)
+	return variantDiagQuantities(loss, w).label(nonfiniteOnly)
+}
+
+// label applies diagnose's rules to the quantities q, rule 1 without its second half when
+// nonfiniteOnly is set.
+func (q variantDiagStats) label(nonfiniteOnly bool) string {
 	switch {
 	case !q.finite || (!nonfiniteOnly && q.last > q.first):
 		return Diverging
