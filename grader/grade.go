@@ -76,6 +76,10 @@ type Submitted struct {
 	Source string
 }
 
+// locator is a Conn that knows where the submission defines a function (a notebook's
+// cell, from its hello).
+type locator interface{ Location(fn string) string }
+
 // isolated is a Runner or Conn that says what isolates the submission (the process
 // runner's sandbox).
 type isolated interface{ Isolation() string }
@@ -129,6 +133,9 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 		}
 		res.HiddenPoints += g.hidden[i]
 		tr := g.gradeTask(ctx, i, conn, skip)
+		if l, ok := conn.(locator); ok {
+			tr.Location = l.Location(tr.Function)
+		}
 		res.Tasks = append(res.Tasks, tr)
 		res.MaxScore += tr.MaxScore
 		res.RawScore += tr.Score

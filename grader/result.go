@@ -53,9 +53,12 @@ type Result struct {
 
 // TaskResult is the grade of one task.
 type TaskResult struct {
-	ID       string        `json:"id"`
-	Title    string        `json:"title"`
-	Function string        `json:"function"`
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Function string `json:"function"`
+	// Location says where the submission defines Function, when it says so: "cell 7" for
+	// a notebook (its hello's "cells"). Reports show it next to a task that lost points.
+	Location string        `json:"location,omitempty"`
 	Score    float64       `json:"score"`
 	MaxScore float64       `json:"max_score"`
 	Checks   []CheckResult `json:"checks"`

@@ -2,11 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/optgrade/optgrade/grader"
 )
 
 func TestNotebookReference(t *testing.T) {
@@ -68,22 +71,132 @@ func TestNotebookReference(t *testing.T) {
 	}
 }
 
-// A syntax error in one cell costs only that cell's function, and says where.
+// A syntax error in one cell costs only that cell's function, and says where; a wrong
+// function is named with its cell in the task's feedback (the JSON's task location, the
+// text report's "Where:").
 func TestNotebookCellErrorsNameTheCell(t *testing.T) {
 	py := needPython(t)
-	out, _, _ := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--format", "json", "../../testdata/submissions/notebook-syntax-error")
+	dir := "../../testdata/submissions/notebook-syntax-error"
+	out, _, _ := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--format", "json", dir)
 	res := readJSONResult(t, out)
 	for _, task := range res.Tasks {
 		if (task.ID == "diagnose") != (task.Score < task.MaxScore) {
 			t.Errorf("task %s: %g/%g; only diagnose may lose points", task.ID, task.Score, task.MaxScore)
 		}
-		if task.ID == "diagnose" && !strings.Contains(task.Checks[0].Message, "SyntaxError: expected ':' (cell 16, line 16, `diagnose`)") {
-			t.Errorf("diagnose: %q, want the cell, the line and the function", task.Checks[0].Message)
+		if task.ID == "diagnose" && (task.Location != "cell 16" || !strings.Contains(task.Checks[0].Message, "SyntaxError: expected ':' (cell 16, line 16, `diagnose`)")) {
+			t.Errorf("diagnose: %q in %q, want the cell, the line and the function", task.Checks[0].Message, task.Location)
 		}
 	}
-	out, _, _ = optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--format", "json", "../../testdata/submissions/notebook-broken")
-	if res := readJSONResult(t, out); !strings.Contains(res.Output, "normalized_step (cell 10)") {
+	text, _, _ := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--color", "never", dir)
+	if !strings.Contains(text, "Where: cell 16, `diagnose`") || !strings.Contains(text, "(cell 16, line 16, `diagnose`)") {
+		t.Errorf("the text report does not name diagnose's cell and line:\n%s", text)
+	}
+
+	dir = "../../testdata/submissions/notebook-broken"
+	out, _, _ = optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--format", "json", dir)
+	res = readJSONResult(t, out)
+	if !strings.Contains(res.Output, "normalized_step (cell 10)") {
 		t.Errorf("the output does not say which cell holds normalized_step:\n%s", res.Output)
+	}
+	// Every function's cell, as the notebook has them (reading its cells here).
+	cells := notebookCells(t, filepath.Join(dir, "assignment.ipynb"))
+	for _, task := range res.Tasks {
+		if want := cells[task.Function]; task.Location != want || want == "" {
+			t.Errorf("task %s: location %q, want %q", task.ID, task.Location, want)
+		}
+	}
+	text, _, _ = optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--color", "never", dir)
+	for _, want := range []string{"Where: cell 10, `normalized_step`", "Where: cell 14, `train`"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the text report lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Where: cell 8") {
+		t.Errorf("the text report names the cell of a task that passed:\n%s", text)
+	}
+}
+
+// notebookCells reads which cell (numbered among all cells from 1) defines each function
+// of a notebook, with Go's JSON and a plain "def name(" scan.
+func notebookCells(t *testing.T, path string) map[string]string {
+	t.Helper()
+	var nb struct {
+		Cells []struct {
+			Type   string   `json:"cell_type"`
+			Source []string `json:"source"`
+		} `json:"cells"`
+	}
+	data, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(data, &nb)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := map[string]string{}
+	for i, c := range nb.Cells {
+		for _, l := range c.Source {
+			if name, ok := strings.CutPrefix(l, "def "); ok && c.Type == "code" {
+				name, _, _ = strings.Cut(name, "(")
+				cells[name] = fmt.Sprintf("cell %d", i+1)
+			}
+		}
+	}
+	return cells
+}
+
+// A stub (only `raise NotImplementedError`) in a notebook is not attempted as it is in
+// solution.py: left out of the hello — even when a later cell clears linecache, where the
+// kit reads the cells' sources back — and every other function graded.
+func TestNotebookStubNotAttempted(t *testing.T) {
+	py := needPython(t)
+	var nb map[string]any
+	data, _ := os.ReadFile("../../testdata/submissions/notebook-reference/assignment.ipynb")
+	if err := json.Unmarshal(data, &nb); err != nil {
+		t.Fatal(err)
+	}
+	cells := nb["cells"].([]any)
+	src := func(i int) string {
+		var s string
+		for _, l := range cells[i-1].(map[string]any)["source"].([]any) {
+			s += l.(string)
+		}
+		return s
+	}
+	if !strings.HasPrefix(strings.TrimSpace(src(12)), "# ---- schedules") || !strings.Contains(src(12), "def lr_linear(") {
+		t.Fatalf("cell 12 of the reference notebook is not the schedules' cell:\n%s", src(12))
+	}
+	cells[11].(map[string]any)["source"] = []string{
+		"def lr_linear(k, lr0, lr_tau, tau):\n", "    \"\"\"Linear decay: to do.\"\"\"\n", "    # YOUR CODE HERE\n", "    raise NotImplementedError()\n",
+		"\n", "\n", "def lr_exponential(k, lr0, tau):\n", "    return float(lr0 * np.exp(-k / tau))\n",
+	}
+	// run: all runs this cell, after every definition, as a library's import might.
+	cells[17].(map[string]any)["source"] = []string{"import linecache\n", "linecache.clearcache()\n"}
+	for _, run := range []string{"defs", "all"} {
+		dir := filepath.Join(t.TempDir(), "stub")
+		os.MkdirAll(dir, 0o755)
+		out, _ := json.Marshal(nb)
+		os.WriteFile(filepath.Join(dir, "assignment.ipynb"), out, 0o644)
+		os.WriteFile(filepath.Join(dir, "optgrade.yaml"), []byte("notebook: {run: "+run+"}\n"), 0o644)
+		stdout, errOut, _ := optgrade(t, "check", "--python", py, "--rubric", courseRubric, "--format", "json", dir)
+		res := readJSONResult(t, stdout)
+		for _, task := range res.Tasks {
+			if task.Function != "lr_linear" {
+				// train runs the linear schedule with lr_linear: it is graded, and may lose points.
+				if task.Score != task.MaxScore && (task.Function != "train" || task.Score == 0) {
+					t.Errorf("run %s: task %s: %g/%g; only lr_linear may lose points %s", run, task.ID, task.Score, task.MaxScore, errOut)
+				}
+				continue
+			}
+			for _, c := range task.Checks {
+				if c.Status != grader.NotImplemented || !strings.Contains(c.Message, "lr_linear is not in the functions your submission's hello lists") {
+					t.Errorf("run %s: lr_linear's check %s: %s %q, want not attempted and not in the hello", run, c.Name, c.Status, c.Message)
+				}
+			}
+			if task.Location != "cell 12" {
+				t.Errorf("run %s: lr_linear's location %q, want cell 12", run, task.Location)
+			}
+		}
 	}
 }
 

@@ -67,6 +67,9 @@ func classroomMessage(t *grader.TaskResult, notGraded string) string {
 	}
 	fb := feedbackFor(t)
 	var ls []string
+	if w := whereDefined(t); w != "" {
+		ls = append(ls, "Where: "+w)
+	}
 	for _, h := range fb.hints {
 		ls = append(ls, "Likely mistake: "+h)
 	}

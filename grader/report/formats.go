@@ -118,6 +118,25 @@ func taskStatus(t *grader.TaskResult) string {
 	}
 }
 
+// whereDefined is where the submission defines a task's function — "cell 10,
+// `adam_step`" for a notebook — when the task lost points and the submission said where;
+// "" otherwise. Every report shows it with the task's feedback.
+func whereDefined(t *grader.TaskResult) string {
+	if t.Location == "" || t.Function == "" || taskStatus(t) == "PASS" {
+		return ""
+	}
+	return printable(t.Location) + ", `" + printable(t.Function) + "`"
+}
+
+// whereLine is "Where: cell 10, `adam_step`" followed by a line break, or "" (see
+// whereDefined), to lead a task's or a check's feedback.
+func whereLine(t *grader.TaskResult) string {
+	if w := whereDefined(t); w != "" {
+		return "Where: " + w + "\n"
+	}
+	return ""
+}
+
 // checkWord is the word for a check's status in feedback.
 func checkWord(s grader.Status) string {
 	switch s {

@@ -114,7 +114,7 @@ func Gradescope(w io.Writer, r *grader.Result, o Options) error {
 				Score:      c.Score,
 				MaxScore:   c.MaxScore,
 				Status:     status,
-				Output:     printable(gradescopeOutput(c)),
+				Output:     printable(gradescopeOutput(t, c)),
 				Visibility: gradescopeVisibility(c.Visibility, o),
 			})
 		}
@@ -138,10 +138,13 @@ func Gradescope(w io.Writer, r *grader.Result, o Options) error {
 	return nil
 }
 
-// gradescopeOutput is a check's feedback for the student: the message, the further failing
-// cases (capped), the likely mistake.
-func gradescopeOutput(c *grader.CheckResult) string {
+// gradescopeOutput is a check's feedback for the student: where its function is defined
+// (a notebook's cell), the message, the further failing cases (capped), the likely mistake.
+func gradescopeOutput(t *grader.TaskResult, c *grader.CheckResult) string {
 	var b strings.Builder
+	if c.Status != grader.Pass {
+		b.WriteString(whereLine(t))
+	}
 	switch c.Status {
 	case grader.Pass:
 		b.WriteString("passed")
@@ -150,7 +153,8 @@ func gradescopeOutput(c *grader.CheckResult) string {
 		}
 		return b.String()
 	case grader.NotImplemented:
-		return "not attempted"
+		b.WriteString("not attempted")
+		return b.String()
 	}
 	if c.Status == grader.Partial {
 		fmt.Fprintf(&b, "%d/%d cases passed.\n", c.Passed, c.Cases)

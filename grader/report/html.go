@@ -59,6 +59,7 @@ type htmlPage struct {
 
 type htmlTask struct {
 	Anchor, ID, Title, Function string
+	Location                    string // where Function is defined ("cell 10"), for a task that lost points
 	Status, Class               string // PASS/PART/FAIL and its CSS class
 	Score, MaxScore             string
 	Checks                      []htmlCheck
@@ -157,6 +158,9 @@ func newHTMLTask(i int, t *grader.TaskResult) htmlTask {
 		Class:    strings.ToLower(status),
 		Score:    points1(t.Score),
 		MaxScore: points1(t.MaxScore),
+	}
+	if whereDefined(t) != "" {
+		ht.Location = printable(t.Location)
 	}
 	for j := range t.Checks {
 		ht.Checks = append(ht.Checks, newHTMLCheck(&t.Checks[j]))

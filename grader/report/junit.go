@@ -90,6 +90,13 @@ func JUnit(w io.Writer, r *grader.Result, _ Options) error {
 		if float32Task(t) {
 			s.Properties.List = append(s.Properties.List, junitProperty{Name: "precision", Value: "float32"})
 		}
+		if t.Location != "" {
+			s.Properties.List = append(s.Properties.List, junitProperty{Name: "location", Value: t.Location})
+		}
+		where := ""
+		if w := whereDefined(t); w != "" {
+			where = w + ": " // leads the message of every check that did not pass
+		}
 		for j := range t.Checks {
 			c := &t.Checks[j]
 			tc := junitCase{Name: c.Name, Classname: t.ID, Time: "0"}
@@ -102,13 +109,13 @@ func JUnit(w io.Writer, r *grader.Result, _ Options) error {
 				if c.Message != "" {
 					msg += ": " + firstLine(c.Message)
 				}
-				tc.Failure = &junitMessage{Message: msg, Type: string(c.Status), Body: msg + fmt.Sprintf("\n\n0/%s points", points(c.MaxScore, 4))}
+				tc.Failure = &junitMessage{Message: where + msg, Type: string(c.Status), Body: where + msg + fmt.Sprintf("\n\n0/%s points", points(c.MaxScore, 4))}
 				s.Failures++
 			case grader.Error:
-				tc.Error = &junitMessage{Message: firstLine(c.Message), Type: string(c.Status), Body: junitBody(c)}
+				tc.Error = &junitMessage{Message: where + firstLine(c.Message), Type: string(c.Status), Body: where + junitBody(c)}
 				s.Errors++
 			default:
-				tc.Failure = &junitMessage{Message: firstLine(c.Message), Type: string(c.Status), Body: junitBody(c)}
+				tc.Failure = &junitMessage{Message: where + firstLine(c.Message), Type: string(c.Status), Body: where + junitBody(c)}
 				s.Failures++
 			}
 			s.Cases = append(s.Cases, tc)

@@ -84,6 +84,9 @@ func (m mdWriter) write(r *grader.Result, o Options) {
 			fn := ""
 			if t.Function != "" {
 				fn = mdCode(t.Function)
+				if w := whereDefined(t); w != "" {
+					fn += " in " + mdText(t.Location)
+				}
 			}
 			m.p("| %s | %s | %s | %s/%s |", mdStatus[taskStatus(t)], mdCell(task), mdCell(fn),
 				points1(t.Score), points1(t.MaxScore))
@@ -106,7 +109,11 @@ func (m mdWriter) write(r *grader.Result, o Options) {
 			for k, n := range fb.todo {
 				names[k] = mdText(n)
 			}
-			todo = append(todo, "**"+mdText(t.ID)+"**: "+strings.Join(names, ", "))
+			where := ""
+			if whereDefined(t) != "" {
+				where = " (" + mdText(t.Location) + ", " + mdCode(t.Function) + ")"
+			}
+			todo = append(todo, "**"+mdText(t.ID)+"**"+where+": "+strings.Join(names, ", "))
 		}
 	}
 	if len(todo) > 0 {
@@ -158,6 +165,10 @@ func (m mdWriter) task(t *grader.TaskResult, fb *taskFeedback) {
 	}
 	m.p("### %s: %s", mdStatus[taskStatus(t)], title)
 	m.p("")
+	if whereDefined(t) != "" {
+		m.p("Where: %s, %s", mdText(t.Location), mdCode(t.Function))
+		m.p("")
+	}
 	for _, h := range fb.hints {
 		for i, l := range lines(h) {
 			if i == 0 {

@@ -149,6 +149,9 @@ func (t *textWriter) tasks(r *grader.Result, verbose bool) {
 		}
 		fb := feedbackFor(task)
 		if r.Error == "" { // else every check says the same: it could not run
+			if where := whereDefined(task); where != "" {
+				t.wrapped("  Where: ", "    ", "", where)
+			}
 			t.feedback(&fb)
 		}
 		switch {

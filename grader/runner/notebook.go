@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/optgrade/optgrade/reference"
 	kits "github.com/optgrade/optgrade/submissions/kit"
 )
 
@@ -89,4 +91,34 @@ func notebookBootstrap() string {
 func pyString(data []byte) string {
 	b, _ := json.Marshal(string(data))
 	return string(b)
+}
+
+// helloCells reads the optional "cells" object of a hello answer: the notebook cell
+// (numbered among all cells from 1) that defines each function, which the notebook runner
+// sends. Only catalog names with a whole cell number in 1…1,000,000 are kept; anything
+// else in it is ignored, as the protocol wants of informational keys.
+func helloCells(r response) map[string]int {
+	obj, _ := r.Result.(map[string]any)
+	in, _ := obj["cells"].(map[string]any)
+	var cells map[string]int
+	for fn, v := range in {
+		n, ok := v.(float64)
+		if _, known := reference.Lookup(fn); !known || !ok || n != math.Trunc(n) || n < 1 || n > 1e6 {
+			continue
+		}
+		if cells == nil {
+			cells = map[string]int{}
+		}
+		cells[fn] = int(n)
+	}
+	return cells
+}
+
+// Location says where the submission defines fn, when its hello said so: "cell 7" for a
+// notebook; "" otherwise.
+func (c *ProcessConn) Location(fn string) string {
+	if n, ok := c.cells[fn]; ok {
+		return fmt.Sprintf("cell %d", n)
+	}
+	return ""
 }

@@ -19,7 +19,8 @@ type ProcessConn struct {
 	calls      *callOutput // the output of each marked call
 	proc       *process    // nil after a fault until the next Do
 	functions  []string
-	defined    []string // the hello's "defined": other functions, for did-you-mean
+	defined    []string       // the hello's "defined": other functions, for did-you-mean
+	cells      map[string]int // the hello's "cells": the notebook cell of each function
 	nextID     int64
 	iso        sandbox.Isolation
 	startFails int // consecutive failed starts
@@ -191,6 +192,7 @@ func (c *ProcessConn) startOnce(ctx context.Context) *ProcessFault {
 	}
 	c.functions = fns
 	c.defined = helloDefined(resps[0])
+	c.cells = helloCells(resps[0])
 	if obj, ok := resps[0].Result.(map[string]any); ok && obj["marks_calls"] == true {
 		c.calls.expectMarks() // its output per call is worth waiting for
 	}

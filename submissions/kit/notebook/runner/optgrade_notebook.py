@@ -15,8 +15,9 @@ a note, and runs the cells in one namespace:
 * --run all: every statement runs, as "Run all" would.
 
 A cell that does not parse is reported with its cell number and line, and costs only the
-functions it defines (they answer with that SyntaxError). A failing function names the
-cell it is defined in. What a cell prints while it runs is shown per cell ("[cell 3] ...")
+functions it defines (they answer with that SyntaxError). The hello answer carries
+"cells", the cell that defines each function, so that the grader names it next to a
+failing task; a function that raises names its cell in its error too. What a cell prints while it runs is shown per cell ("[cell 3] ...")
 in the student's output. Standard library only, besides optgrade_kit next to this file.
 """
 
@@ -162,7 +163,7 @@ def _broken(name, msg):
 def load(path, run_all):
     ns = {"__name__": "__notebook__", "__file__": os.path.abspath(path), "__builtins__": __builtins__}
     os.environ["OPTGRADE_NOTEBOOK_GRADING"] = "1"  # the self-check cell does nothing then
-    cell_of, broken = {}, {}
+    cell_of, broken, sources = {}, {}, {}
     for n, src in read_cells(path):
         src = drop_magics(n, src)
         name = "<cell %d>" % n
@@ -172,7 +173,7 @@ def load(path, run_all):
             where = "cell %d, line %s" % (n, e.lineno)
             note("%s: SyntaxError: %s -- the functions of this cell are not graded" % (where, e.msg))
             for fn in _DEF.findall(src):
-                broken[fn] = "%s (%s, `%s`)" % (e.msg, where, fn)
+                broken[fn] = ("%s (%s, `%s`)" % (e.msg, where, fn), n)
                 cell_of.pop(fn, None)
             continue
         if not run_all:
@@ -185,7 +186,8 @@ def load(path, run_all):
                          "and constants run -- notebook: {run: all} runs everything)"
                          % (n, stmt.lineno, _KINDS.get(type(stmt), "a statement")))
             tree.body = kept
-        linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+        sources[name] = src
+        _register(name, src)
         saved = sys.stdout
         sys.stdout = _CellOutput(n)
         try:
@@ -199,17 +201,48 @@ def load(path, run_all):
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 cell_of[stmt.name] = n
                 broken.pop(stmt.name, None)
+    # The cells' sources again: a cell that ran may have cleared linecache (a library
+    # calling linecache.clearcache()), and the kit reads them back with inspect.getsource
+    # to tell a stub (only `raise NotImplementedError`) from an attempt.
+    for name, src in sources.items():
+        _register(name, src)
     served = dict(ns)
-    where = []
+    where, cells = [], {}
     for fn in optgrade_kit.CATALOG:
         if fn in broken:
-            served[fn] = _broken(fn, broken[fn])
+            served[fn] = _broken(fn, broken[fn][0])
+            cells[fn] = broken[fn][1]
         elif fn in cell_of and callable(ns.get(fn)):
             served[fn] = _wrap(ns[fn], cell_of[fn], fn)
+            cells[fn] = cell_of[fn]
             where.append("%s (cell %d)" % (fn, cell_of[fn]))
     if where:
         note("functions by cell: " + ", ".join(where))
+    _hello_cells(cells)
     return served
+
+
+def _register(name, src):
+    """Make a cell's source visible to inspect and traceback under its file name."""
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+
+
+def _hello_cells(cells):
+    """Add to the kit's hello answer "cells": the cell (numbered among all cells from 1)
+    that defines each catalog function, so the grader names it next to a failing task.
+    The protocol lets a hello carry informational keys; a grader that does not know
+    "cells" ignores it."""
+    kit_hello = getattr(optgrade_kit, "_hello", None)
+    if kit_hello is None or not cells:
+        return
+
+    @functools.wraps(kit_hello)
+    def hello(*args, **kwargs):
+        result = kit_hello(*args, **kwargs)
+        if isinstance(result, dict):
+            result["cells"] = dict(cells)
+        return result
+    optgrade_kit._hello = hello
 
 
 def main(argv):
