@@ -81,8 +81,10 @@ type genCurveSpec struct {
 // converging, oscillating and diverging, is any coordinate, not the first or the last
 // only. Step sizes fall on both sides of the boundaries α = 1/(2aⱼ) (the weight starts to
 // flip sign: it passes through zero at every step) and α = 1/aⱼ (the flip grows), and
-// one coordinate in three starts at zero. A converged or slow curve is GD on a logistic
-// problem on every third attempt from i = 2 (curves 2, 5, … when that run's label is clear).
+// one coordinate in three starts at zero. Converged and slow curves 2, 5, 8, … are GD on a
+// logistic problem; oscillating curves 2, 6, 10, … (with the weights, dimension ≥ 2) swing
+// in two coordinates of the same curvature against each other, so that the weights'
+// sum over the coordinates does not swing.
 func genCurveSpecFor(r *rand.Rand, label string, i, attempt int, withW bool) genCurveSpec {
 	if i == 0 && attempt == 0 {
 		return genLectureCurve(r, label)
@@ -102,7 +104,7 @@ func genCurveSpecFor(r *rand.Rand, label string, i, attempt int, withW bool) gen
 	factor := func(f float64) float64 { return (1 - f) / (2 * aj) }
 	switch label {
 	case Converged, Slow:
-		if (i+attempt)%3 == 2 {
+		if i%3 == 2 {
 			return genLogisticCurve(r, label, d)
 		}
 	}
@@ -126,6 +128,12 @@ func genCurveSpecFor(r *rand.Rand, label string, i, attempt int, withW bool) gen
 			// α = 1/aⱼ: the loss falls, the oscillation shows in the weights only.
 			s.lr = factor(-genUniform(r, 0.86, 0.96))
 			s.n = 20 + r.IntN(21)
+			if i%4 == 2 && d > 1 {
+				// A second coordinate of the same curvature swings against the first:
+				// summed over the coordinates, the weights do not swing at all.
+				j2 := (j + 1 + r.IntN(d-1)) % d
+				s.a[j2], s.w0[j2] = aj, -s.w0[j]
+			}
 			break
 		}
 		// Heavy momentum: the loss itself rises and falls.

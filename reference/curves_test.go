@@ -58,8 +58,9 @@ func handLabel(loss []float64, w [][]float64) (label string, swinging []int) {
 // pass through zero in converged curves and ones that do not.
 func TestLabelledCurvesNoBlindSpot(t *testing.T) {
 	dims := map[int]bool{}
-	var logistic, weightsOnly, notFirst, notLast, crossing, monotone int
+	var logistic, weightsOnly, notFirst, notLast, crossing, monotone, sumCalm int
 	for seed := int64(1); seed <= 12; seed++ {
+		seedLogistic := 0
 		for i, c := range mustCurves(t, seed, 4, true) {
 			label, swinging := handLabel(c.Loss, c.W)
 			if label != c.Label {
@@ -69,6 +70,7 @@ func TestLabelledCurvesNoBlindSpot(t *testing.T) {
 			dims[d] = true
 			if strings.Contains(c.Why, "logistic") {
 				logistic++
+				seedLogistic++
 				// The logistic problem's loss is the mean cross-entropy: positive, under
 				// its value at w = 0 (ln 2) times a bound, and falling for these labels.
 				if c.Loss[len(c.Loss)-1] <= 0 || c.Loss[len(c.Loss)-1] >= c.Loss[0] {
@@ -83,6 +85,17 @@ func TestLabelledCurvesNoBlindSpot(t *testing.T) {
 					}
 					if swinging[len(swinging)-1] < d-1 {
 						notLast++
+					}
+					// The weights summed over the coordinates: one column.
+					sums := make([][]float64, len(c.W))
+					for k, row := range c.W {
+						sums[k] = []float64{0}
+						for _, x := range row {
+							sums[k][0] += x
+						}
+					}
+					if l, _ := handLabel(c.Loss, sums); l != Oscillating {
+						sumCalm++
 					}
 				}
 			}
@@ -100,6 +113,10 @@ func TestLabelledCurvesNoBlindSpot(t *testing.T) {
 				}
 			}
 		}
+		// Converged and slow curves 2 of 4 per label: logistic in every seed, not by chance.
+		if seedLogistic < 2 {
+			t.Errorf("seed %d: %d logistic curves, want 2", seed, seedLogistic)
+		}
 	}
 	for d := 1; d <= 10; d++ {
 		if !dims[d] {
@@ -116,6 +133,7 @@ func TestLabelledCurvesNoBlindSpot(t *testing.T) {
 		{"of them, swinging in a coordinate other than the last", notLast},
 		{"converged curves whose weights pass through zero", crossing},
 		{"converged curves whose weights keep their sign", monotone},
+		{"curves oscillating in the weights but not in their sum over the coordinates", sumCalm},
 	} {
 		if c.n < 2 {
 			t.Errorf("%d %s, want at least 2", c.n, c.what)

@@ -108,7 +108,8 @@ func genMixed(r *rand.Rand, d int, loExp, hiExp float64) []float64 {
 // function: the coordinates' magnitudes span 1e-6 … 10 (each coordinate has its own typical
 // order of magnitude, spread over that range, and varies by up to a decade either way from
 // step to step), signs vary at random, and one component of the second gradient (the first
-// when steps = 1) is exactly 0. Constant gradients or gradients of magnitude 1 would hide
+// when steps = 1) is exactly 0. With 6 steps or more, the fifth gradient is tiny (all of it
+// 1e-6 times smaller: under Adam's usual ε) and the sixth huge (1e4 times larger). Constant gradients or gradients of magnitude 1 would hide
 // Adam's mistakes (bias correction, |g| for g², ε placement); the zero shows how a
 // normalized step treats gᵢ = 0.
 func GradientSequence(seed int64, steps, d int) [][]float64 {
@@ -142,6 +143,13 @@ func GradientSequence(seed int64, steps, d int) [][]float64 {
 		gs[k] = g
 	}
 	gs[min(1, steps-1)][r.IntN(d)] = 0
+	// A tiny step and a huge one, the whole gradient 1e-6 and 1e4 times its size.
+	if steps >= 6 {
+		for i := range gs[4] {
+			gs[4][i] *= 1e-6
+			gs[5][i] *= 1e4
+		}
+	}
 	return gs
 }
 
@@ -398,6 +406,15 @@ func genTrain(r *rand.Rand, i, d int) Args {
 			opt["eps"] = genUniform(r, 0.1, 0.5)
 		}
 	}
+	if p := a["problem"].(Args); c.problem == "quadratic" && (c.optimizer == "normalized" || c.optimizer == "adam") {
+		// Optimizers that follow the gradient's sign or scale it away: a huge and a tiny
+		// curvature, so gradients from about 1e-5 to 1e4 in one run.
+		curv := p["a"].([]float64)
+		curv[r.IntN(d)] *= 1e3
+		if d > 1 {
+			curv[r.IntN(d)] *= 1e-4
+		}
+	}
 	a["optimizer"] = opt
 	lr := opt["lr"].(float64)
 	switch c.schedule {
@@ -407,13 +424,27 @@ func genTrain(r *rand.Rand, i, d int) Args {
 		a["schedule"] = Args{"kind": "exponential", "tau": genUniform(r, float64(steps)/4, float64(steps))}
 	}
 	if c.batches {
-		bs := make([][]int, steps)
-		for k := range bs {
-			bs[k] = genBatch(r, n)
-		}
-		a["batches"] = bs
+		a["batches"] = genEpochBatches(r, n, steps)
 	}
 	return a
+}
+
+// genEpochBatches returns the mini-batches of steps steps over n ≥ 3 rows, epoch after
+// epoch: each epoch the rows in a new random order, cut into batches of B rows, 2 ≤ B < n,
+// and a last, partial batch of the n mod B ≠ 0 rows left (sometimes a single row).
+func genEpochBatches(r *rand.Rand, n, steps int) [][]int {
+	size := 2 + r.IntN(n/2)
+	for n%size == 0 {
+		size++
+	}
+	var bs [][]int
+	for len(bs) < steps {
+		perm := r.Perm(n)
+		for s := 0; s < n && len(bs) < steps; s += size {
+			bs = append(bs, perm[s:min(s+size, n)])
+		}
+	}
+	return bs
 }
 
 // TrajectoryInputs returns the inputs of a trajectory check of the step function fn

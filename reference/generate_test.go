@@ -298,8 +298,23 @@ func TestGradientSequence(t *testing.T) {
 					lo, hi = math.Min(lo, a), math.Max(hi, a)
 				}
 			}
-			if lo < 1e-6 || hi > 10 || lo > 1e-5 || hi < 1 {
-				t.Errorf("magnitudes span [%g, %g], want about 1e-6 … 10", lo, hi)
+			if lo < 1e-12 || hi > 1e5 || lo > 1e-11 || hi < 1e3 {
+				t.Errorf("magnitudes span [%g, %g], want about 1e-12 … 1e5", lo, hi)
+			}
+			// Step 4 tiny, step 5 huge, the others 1e-6 … 10.
+			for k, g := range gs {
+				for _, x := range g {
+					a, want := math.Abs(x), [2]float64{1e-6, 10}
+					switch k {
+					case 4:
+						want = [2]float64{1e-12, 1e-5}
+					case 5:
+						want = [2]float64{1e-2, 1e5}
+					}
+					if x != 0 && (a < want[0] || a > want[1]) {
+						t.Errorf("gradient %d: |%g| outside [%g, %g]", k, x, want[0], want[1])
+					}
+				}
 			}
 			if zeros != 1 || neg == 0 || pos == 0 || unit > 0 {
 				t.Errorf("%d zeros, %d negative, %d positive, %d of magnitude 1", zeros, neg, pos, unit)
@@ -405,5 +420,64 @@ func TestGenClear(t *testing.T) {
 				t.Errorf("genClear = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestEpochBatches checks train's generated mini-batches against their definition: epoch
+// after epoch every row exactly once, batches of one size B (2 ≤ B < n) and a last, partial
+// batch of n mod B ≠ 0 rows, and the rows' order varying from epoch to epoch.
+func TestEpochBatches(t *testing.T) {
+	partial, reordered := 0, 0
+	for seed := int64(1); seed <= 20; seed++ {
+		cases, err := Generate("train", seed, 8, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range cases {
+			r := a.Reader()
+			if !r.Has("batches") {
+				continue
+			}
+			n := len(r.Object("problem").Reader().Mat("X"))
+			bs := r.IntLists("batches")
+			size := len(bs[0])
+			if size < 2 || size >= n || n%size == 0 {
+				t.Fatalf("seed %d: batches of %d rows of %d", seed, size, n)
+			}
+			perEpoch := (n + size - 1) / size
+			var first []int
+			for e := 0; e*perEpoch < len(bs); e++ {
+				seen := map[int]bool{}
+				var order []int
+				for k := e * perEpoch; k < min((e+1)*perEpoch, len(bs)); k++ {
+					want := size
+					if k%perEpoch == perEpoch-1 {
+						want = n % size
+						partial++
+					}
+					if len(bs[k]) != want {
+						t.Errorf("seed %d batch %d: %d rows, want %d", seed, k, len(bs[k]), want)
+					}
+					for _, i := range bs[k] {
+						if seen[i] || i < 0 || i >= n {
+							t.Errorf("seed %d batch %d: row %d twice or out of range", seed, k, i)
+						}
+						seen[i] = true
+						order = append(order, i)
+					}
+				}
+				if (e+1)*perEpoch <= len(bs) && len(seen) != n {
+					t.Errorf("seed %d epoch %d: %d of %d rows", seed, e, len(seen), n)
+				}
+				if e == 0 {
+					first = order
+				} else if len(order) == n && !reflect.DeepEqual(order, first) {
+					reordered++
+				}
+			}
+		}
+	}
+	if partial == 0 || reordered == 0 {
+		t.Errorf("%d partial batches, %d epochs reordered; want some of each", partial, reordered)
 	}
 }
