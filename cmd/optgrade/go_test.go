@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/optgrade/optgrade/grader"
+	"github.com/optgrade/optgrade/grader/batch"
 	kits "github.com/optgrade/optgrade/submissions/kit"
 )
 
@@ -81,6 +82,8 @@ func TestMain(m *testing.M) {
 	if pluginRoot, err = os.MkdirTemp("", "optgrade-plugins-"); err != nil {
 		panic(err)
 	}
+	// The tests' result key stays out of the user's configuration folder.
+	os.Setenv(batch.KeyEnv, filepath.Join(pluginRoot, "result-key"))
 	code := m.Run()
 	os.RemoveAll(pluginRoot)
 	os.Exit(code)

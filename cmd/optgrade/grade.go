@@ -40,6 +40,7 @@ graded at all, 4 when interrupted (run the same command again to resume).`,
 			&cli.StringFlag{Name: "brightspace-key", Value: "OrgDefinedId", Usage: "key brightspace.csv by OrgDefinedId or Username (needs --roster)"},
 			&cli.StringFlag{Name: "formats", Value: "markdown", Usage: "per-student files besides result.json, comma-separated: " + strings.Join(report.Names(), ", ") + " (markdown is feedback.md, junit junit.xml, gradescope gradescope.json)"},
 			&cli.StringFlag{Name: "feedback", Value: "student", Usage: "what the per-student files show of hidden checks: student (name, pass/fail, points only) or full (inputs, expected values, hints: not for students)"},
+			&cli.StringFlag{Name: "key", EnvVars: []string{batch.KeyEnv}, Usage: "the `FILE` of the secret that signs each result in OUT (created 0600 when missing; default optgrade/result-key in your configuration folder): give every shard's machine the same one"},
 			&cli.BoolFlag{Name: "canvas-id", Usage: "the student ids are Canvas user ids (as from a Canvas zip): write them to canvas.csv's ID column, not SIS User ID"},
 		),
 		Action: gradeAction,
@@ -118,6 +119,11 @@ func gradeAction(c *cli.Context) error {
 		return usagef("%v", err)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "isolation: %s\n", s.sandbox.Describe())
+	key, err := loadKey(c.App.ErrWriter, c.String("key"), out)
+	if err != nil {
+		return err
+	}
+	books.Key = key.Secret
 	res, err := batch.Run(c.Context, found.Dirs, batch.Config{
 		Grader:       g,
 		Out:          out,
@@ -132,7 +138,11 @@ func gradeAction(c *cli.Context) error {
 		Explain:      func(r *grader.Result) { explainStartError(r, s.python) },
 		Files:        files,
 		Progress:     batch.NewProgress(c.App.ErrWriter, isTerminal(c.App.ErrWriter)),
+		Key:          key.Secret,
 	})
+	if res != nil {
+		warnUnsigned(c.App.ErrWriter, res.Unsigned)
+	}
 	if err != nil {
 		return err
 	}
@@ -171,6 +181,9 @@ func warnStore(w io.Writer, book *batch.Book) {
 	if n := len(book.NotOnRoster); n > 0 {
 		fmt.Fprintf(w, "warning: %d result(s) in the output folder are of students not on the roster: %s\n", n, strings.Join(book.NotOnRoster, ", "))
 	}
+	if n := len(book.Unsigned); n > 0 {
+		fmt.Fprintf(w, "warning: %d folder(s) in the output folder hold a result this grader did not write (its MAC is missing or wrong), left out of the gradebooks: %s\n", n, strings.Join(book.Unsigned, ", "))
+	}
 	if n := len(book.Stale); n > 0 {
 		fmt.Fprintf(w, "warning: %d result(s) in the output folder were graded with another rubric; run the batch without --only to regrade them: %s\n", n, strings.Join(book.Stale, ", "))
 	}
@@ -178,6 +191,29 @@ func warnStore(w io.Writer, book *batch.Book) {
 		fmt.Fprintf(w, "WARNING: %d late penalt(ies) come from file modification times, which copying or unzipping changes: %s\n"+
 			"         give the real submission times (optgrade ingest records them; or submitted_at: in optgrade.yaml, or --submitted-at) or check these by hand.\n",
 			len(late), strings.Join(late, ", "))
+	}
+}
+
+// loadKey reads (or creates) the key that signs the results in out, and warns when it has
+// to be kept in out itself.
+func loadKey(w io.Writer, path, out string) (*batch.Key, error) {
+	key, err := batch.LoadKey(path, out)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	if key.InStore {
+		fmt.Fprintf(w, "warning: no configuration folder ($HOME is not set): the key that signs the results is kept in %s, where whoever can replace files in %s can replace it; pass --key FILE to keep it elsewhere\n", key.Path, out)
+	}
+	return key, nil
+}
+
+// warnUnsigned says which stored results were graded again because their MAC did not verify.
+func warnUnsigned(w io.Writer, unsigned []string) {
+	for _, u := range unsigned {
+		fmt.Fprintf(w, "regraded %s: its stored result was not written by this grader (its MAC is missing or wrong)\n", u)
+	}
+	if n := len(unsigned); n > 0 {
+		fmt.Fprintf(w, "warning: %d stored result(s) were not written by this grader and were graded again\n", n)
 	}
 }
 

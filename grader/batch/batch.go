@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -60,6 +61,9 @@ type Config struct {
 	Files []StudentFile
 	// Progress, when set, is told as each submission finishes.
 	Progress Progress
+	// Key signs the stored results (a MAC in each record); a stored result whose MAC
+	// it did not write is graded again. Nil means LoadKey("", Out).
+	Key []byte
 }
 
 // Outcome is what a batch produced.
@@ -70,6 +74,10 @@ type Outcome struct {
 	// IDFromFolder lists the submission folders that named no student: they were graded
 	// under their folder's name.
 	IDFromFolder []string
+	// Unsigned lists the students' folders in the store whose stored result carried a
+	// MAC that is wrong, or none although it was otherwise up to date: some other
+	// program wrote it, and the submission was graded again.
+	Unsigned []string
 }
 
 // entry is one submission folder of a batch: its student and folder in the store, and the
@@ -80,6 +88,7 @@ type entry struct {
 	idFromFolder bool
 	sub          *Submission
 	err          error
+	unsigned     bool // its stored result's MAC did not verify
 }
 
 // Run grades the submission folders dirs into the store cfg.Out. Before grading anything
@@ -120,7 +129,14 @@ func Run(ctx context.Context, dirs []string, cfg Config) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	store := Store{Dir: cfg.Out}
+	if cfg.Key == nil {
+		k, err := LoadKey("", cfg.Out)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Key = k.Secret
+	}
+	store := Store{Dir: cfg.Out, Keys: [][]byte{cfg.Key}}
 	if cfg.Files == nil {
 		cfg.Files, _ = StudentFiles([]string{"markdown"}, false)
 	}
@@ -165,6 +181,11 @@ func Run(ctx context.Context, dirs []string, cfg Config) (*Outcome, error) {
 		cfg.Progress.Finish()
 	}
 	sort.Slice(out.Results, func(i, j int) bool { return out.Results[i].Student < out.Results[j].Student })
+	for _, e := range entries {
+		if e.unsigned {
+			out.Unsigned = append(out.Unsigned, filepath.Join(cfg.Out, e.key))
+		}
+	}
 	if err != nil {
 		return out, err
 	}
@@ -217,7 +238,11 @@ func gradeOne(ctx context.Context, cfg Config, store Store, e *entry) (*grader.R
 		}
 	}
 	if !cfg.Regrade && rec.Digest != "" {
-		if res, old, ok := store.Load(e.key); ok && old.Digest == rec.Digest && old.Student == e.id {
+		res, old, err := store.Load(e.key)
+		// A wrong MAC is always news; a missing one only where the result would have
+		// been kept (an older grader's store has none, and is regraded anyway).
+		e.unsigned = errors.Is(err, ErrUnsigned) && (old.MAC != "" || old.Digest == rec.Digest)
+		if err == nil && old.Digest == rec.Digest && old.Student == e.id {
 			// The per-student files are rendered from the result: write them again, so
 			// a change of --formats or --feedback reaches kept results too.
 			if err := store.WriteFiles(e.key, studentOutputs(cfg.Files, res)); err != nil {

@@ -31,6 +31,9 @@ type BookOptions struct {
 	// Shard is the part of the course this store holds: only its roster students get a
 	// row when they have no result.
 	Shard Shard `json:"shard"`
+	// Key verifies the stored results' MACs: a result it did not sign is left out of
+	// the gradebooks (Book.Unsigned). Nil means LoadKey("", out).
+	Key []byte `json:"-"`
 }
 
 // BooksFile keeps the BookOptions in the store, so that merge writes the same gradebooks.
@@ -49,6 +52,9 @@ type Book struct {
 	NotOnRoster []string
 	// Stale lists the stored students graded under another rubric than RubricDigest.
 	Stale []string
+	// Unsigned lists the students' folders in the store holding a result whose MAC is
+	// missing or wrong: this grader did not write it, and it is left out.
+	Unsigned []string
 	// Written lists the gradebook files WriteBooks wrote.
 	Written []string
 
@@ -68,7 +74,14 @@ const (
 // ReadBook reads every whole result in the store out and adds the roster's students
 // without one.
 func ReadBook(out string, o BookOptions) (*Book, error) {
-	stored, err := Store{Dir: out}.All()
+	if o.Key == nil {
+		k, err := LoadKey("", out)
+		if err != nil {
+			return nil, err
+		}
+		o.Key = k.Secret
+	}
+	stored, unsigned, err := Store{Dir: out, Keys: [][]byte{o.Key}}.All()
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +91,7 @@ func ReadBook(out string, o BookOptions) (*Book, error) {
 			return nil, err
 		}
 	}
-	b := &Book{Records: map[string]Record{}, Keys: map[string]string{}, roster: roster}
+	b := &Book{Records: map[string]Record{}, Keys: map[string]string{}, Unsigned: unsigned, roster: roster}
 	var template *grader.Result
 	for _, s := range stored {
 		b.Results = append(b.Results, s.Result)

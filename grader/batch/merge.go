@@ -12,13 +12,22 @@ import (
 
 // Merge gathers the stores ins (the outputs of a sharded batch, one per machine) into the
 // store out and rebuilds its gradebooks, exactly as one run over the whole course would
-// have written them. It refuses, before copying anything, results graded under different
-// rubrics, a student graded differently in two stores, and different rosters. The book
-// options are those the shards used (their books.json), without the shard; o, when not
-// nil, replaces them.
-func Merge(out string, ins []string, o *BookOptions) (*Book, error) {
+// have written them. It refuses, before copying anything, a result whose MAC none of keys
+// wrote (the shards' keys: one key shared by every machine, or each machine's own), results
+// graded under different rubrics, a student graded differently in two stores, and
+// different rosters. The merged results are signed with keys[0]; nil keys means the key of
+// LoadKey("", out). The book options are those the shards used (their books.json), without
+// the shard; o, when not nil, replaces them.
+func Merge(out string, ins []string, keys [][]byte, o *BookOptions) (*Book, error) {
 	if len(ins) == 0 {
 		return nil, fmt.Errorf("%w: no store to merge", ErrMerge)
+	}
+	if len(keys) == 0 {
+		k, err := LoadKey("", out)
+		if err != nil {
+			return nil, err
+		}
+		keys = [][]byte{k.Secret}
 	}
 	for _, in := range ins {
 		if absOr(in) == absOr(out) {
@@ -37,9 +46,12 @@ func Merge(out string, ins []string, o *BookOptions) (*Book, error) {
 	var rosterFrom string
 	var books *BookOptions
 	for _, in := range ins {
-		stored, err := Store{Dir: in}.All()
+		stored, unsigned, err := Store{Dir: in, Keys: keys}.All()
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrMerge, in, err)
+		}
+		for _, u := range unsigned {
+			errs = append(errs, fmt.Sprintf("the result in %s was not signed with the given key(s) (its MAC is missing or wrong): grade every shard with one --key FILE and merge with it, or pass each shard machine's key with --key", filepath.Join(in, u)))
 		}
 		for _, s := range stored {
 			if !slices.Contains(rubrics[s.Record.RubricDigest], in) {
@@ -91,6 +103,7 @@ func Merge(out string, ins []string, o *BookOptions) (*Book, error) {
 		opts = *o
 	}
 	opts.Shard = Shard{}
+	opts.Key = keys[0]
 	if opts.RubricDigest == "" {
 		for d := range rubrics {
 			opts.RubricDigest = d
@@ -100,7 +113,7 @@ func Merge(out string, ins []string, o *BookOptions) (*Book, error) {
 		return nil, err
 	}
 	for _, src := range all {
-		if err := copyStudent(src.store, out, src.stored.Key); err != nil {
+		if err := copyStudent(src.store, out, src.stored.Key, keys); err != nil {
 			return nil, fmt.Errorf("merge %s from %s: %w", src.stored.Record.Student, src.store, err)
 		}
 	}
@@ -113,9 +126,22 @@ func Merge(out string, ins []string, o *BookOptions) (*Book, error) {
 	return WriteBooks(out, opts)
 }
 
-// copyStudent copies a student's folder from one store to another, the record last.
-func copyStudent(from, to, key string) error {
+// copyStudent copies a student's folder from one store to another: its result only when
+// its MAC verifies with one of keys, then the record last, signed with keys[0].
+func copyStudent(from, to, key string, keys [][]byte) error {
 	src, dst := Store{Dir: from}.studentDir(key), Store{Dir: to}.studentDir(key)
+	var rec Record
+	if err := readJSON(filepath.Join(src, RecordFile), &rec); err != nil {
+		return err
+	}
+	result, err := readStored(filepath.Join(src, ResultFile))
+	if err != nil {
+		return err
+	}
+	if !verify(keys, key, rec, result) {
+		return fmt.Errorf("%s: %w", src, ErrUnsigned)
+	}
+	rec.MAC = mac(keys[0], key, rec, result)
 	entries, err := os.ReadDir(src)
 	if err != nil {
 		return err
@@ -126,11 +152,10 @@ func copyStudent(from, to, key string) error {
 	os.Remove(filepath.Join(dst, RecordFile))
 	var names []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && e.Name() != RecordFile && !strings.HasPrefix(e.Name(), ".tmp-") {
+		if e.Type().IsRegular() && e.Name() != RecordFile && e.Name() != ResultFile && !strings.HasPrefix(e.Name(), ".tmp-") {
 			names = append(names, e.Name())
 		}
 	}
-	names = append(names, RecordFile)
 	for _, name := range names {
 		err := WriteFileAtomic(filepath.Join(dst, name), func(w io.Writer) error {
 			f, err := os.Open(filepath.Join(src, name))
@@ -145,5 +170,8 @@ func copyStudent(from, to, key string) error {
 			return err
 		}
 	}
-	return nil
+	if err := WriteFileAtomic(filepath.Join(dst, ResultFile), func(w io.Writer) error { _, err := w.Write(result); return err }); err != nil {
+		return err
+	}
+	return WriteFileAtomic(filepath.Join(dst, RecordFile), func(w io.Writer) error { return writeJSON(w, rec) })
 }

@@ -65,7 +65,7 @@ func TestShardedMergeEqualsOneRun(t *testing.T) {
 	}
 
 	merged := t.TempDir()
-	if _, err := batch.Merge(merged, shards, nil); err != nil {
+	if _, err := batch.Merge(merged, shards, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{batch.GradebookFile, batch.BrightspaceFile, batch.CanvasFile, batch.SummaryTextFile, batch.SummaryMDFile, batch.SummaryJSONFile} {
@@ -88,7 +88,7 @@ func TestShardedMergeEqualsOneRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		target := t.TempDir()
-		_, err := batch.Merge(target, append([]string{other}, shards...), nil)
+		_, err := batch.Merge(target, append([]string{other}, shards...), nil, nil)
 		if !errors.Is(err, batch.ErrMerge) || !strings.Contains(err.Error(), "different rubrics") {
 			t.Errorf("got %v, want a refusal naming different rubrics", err)
 		}

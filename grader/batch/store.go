@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,6 +38,10 @@ type Record struct {
 	// IDFromFolder is true when the submission named no student and its folder's name
 	// was taken as the id.
 	IDFromFolder bool `json:"id_from_folder,omitempty"`
+	// MAC is the HMAC-SHA256, under the store's key, of this record (the MAC aside), the
+	// student's folder in the store and the bytes of result.json: only a grader holding
+	// the key writes one that verifies.
+	MAC string `json:"mac,omitempty"`
 }
 
 // Stored is one student's result in the store.
@@ -52,7 +57,19 @@ type Stored struct {
 // so a crash or an interrupt at any moment leaves either the old file or the new one.
 type Store struct {
 	Dir string
+	// Keys are the secrets of the results' MACs: Save signs with the first, Load
+	// accepts a MAC written with any.
+	Keys [][]byte
 }
+
+// Why Load did not return a result.
+var (
+	// errNotStored: the student has no whole result in the store.
+	errNotStored = errors.New("no whole result")
+	// ErrUnsigned: a result and record are there, but the record's MAC is missing or was
+	// not written with the store's key — some other program wrote them.
+	ErrUnsigned = errors.New("its MAC is missing or wrong: this grader did not write it")
+)
 
 // studentDir is the folder of one student's files.
 func (s Store) studentDir(key string) string { return filepath.Join(s.Dir, key) }
@@ -78,10 +95,18 @@ func (s Store) Save(key string, rec Record, res *grader.Result, outputs []Output
 	if err := s.WriteFiles(key, outputs); err != nil {
 		return err
 	}
+	if len(s.Keys) == 0 {
+		return errors.New("the store has no key to sign results with")
+	}
 	js, _ := report.Lookup("json")
-	if err := WriteFileAtomic(filepath.Join(dir, ResultFile), func(w io.Writer) error { return js.Write(w, res, report.Options{}) }); err != nil {
+	var buf bytes.Buffer
+	if err := js.Write(&buf, res, report.Options{}); err != nil {
 		return err
 	}
+	if err := WriteFileAtomic(filepath.Join(dir, ResultFile), func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		return err
+	}
+	rec.MAC = mac(s.Keys[0], key, rec, buf.Bytes())
 	return WriteFileAtomic(filepath.Join(dir, RecordFile), func(w io.Writer) error { return writeJSON(w, rec) })
 }
 
@@ -95,37 +120,65 @@ func (s Store) WriteFiles(key string, outputs []Output) error {
 	return nil
 }
 
-// Load returns a student's stored result and record, when both are whole.
-func (s Store) Load(key string) (*grader.Result, Record, bool) {
+// Load returns a student's stored result and record, when both are whole and the
+// record's MAC verifies. Otherwise the error is ErrUnsigned when the MAC is the reason
+// (the record is returned then), or another when there is no whole result.
+func (s Store) Load(key string) (*grader.Result, Record, error) {
 	var rec Record
 	if readJSON(filepath.Join(s.studentDir(key), RecordFile), &rec) != nil {
-		return nil, rec, false
+		return nil, rec, errNotStored
+	}
+	data, err := readStored(filepath.Join(s.studentDir(key), ResultFile))
+	if err != nil {
+		return nil, rec, errNotStored
 	}
 	var res grader.Result
-	if readJSON(filepath.Join(s.studentDir(key), ResultFile), &res) != nil || res.Version != grader.ResultVersion {
-		return nil, rec, false
+	if json.Unmarshal(data, &res) != nil || res.Version != grader.ResultVersion {
+		return nil, rec, errNotStored
 	}
-	return &res, rec, true
+	if !verify(s.Keys, key, rec, data) {
+		return nil, rec, ErrUnsigned
+	}
+	return &res, rec, nil
 }
 
-// All returns every whole result in the store, sorted by student. The results are Slim:
-// a course's full results (every failing case, every trajectory) need not fit in memory.
-func (s Store) All() ([]Stored, error) {
+// All returns every whole result in the store whose MAC verifies, sorted by student, and
+// the folders holding a result whose MAC does not (see ErrUnsigned). The results are
+// Slim: a course's full results (every failing case, every trajectory) need not fit in
+// memory.
+func (s Store) All() (all []Stored, unsigned []string, err error) {
 	entries, err := os.ReadDir(s.Dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var all []Stored
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
 		}
-		if res, rec, ok := s.Load(e.Name()); ok {
+		res, rec, err := s.Load(e.Name())
+		switch {
+		case err == nil:
 			all = append(all, Stored{Key: e.Name(), Record: rec, Result: Slim(res)})
+		case errors.Is(err, ErrUnsigned):
+			unsigned = append(unsigned, e.Name())
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Record.Student < all[j].Record.Student })
-	return all, nil
+	return all, unsigned, nil
+}
+
+// readStored reads a file of the store whole, refusing one over maxStoredBytes.
+func readStored(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxStoredBytes+1))
+	if err == nil && len(data) > maxStoredBytes {
+		err = fmt.Errorf("%s is over %d MiB", path, maxStoredBytes>>20)
+	}
+	return data, err
 }
 
 func writeJSON(w io.Writer, v any) error {
