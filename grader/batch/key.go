@@ -107,27 +107,16 @@ func createKey(path string) error {
 	if _, err := rand.Read(secret); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-key-*")
+	// CreateTemp makes the file 0600.
+	tmp, err := writeTemp(path, func(w io.Writer) error {
+		_, err := fmt.Fprintf(w, "%s\n", hex.EncodeToString(secret))
+		return err
+	})
+	defer os.Remove(tmp)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(f.Name())
-	if err := f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		f.Close()
-		return err
-	}
-	if _, err := fmt.Fprintf(f, "%s\n", hex.EncodeToString(secret)); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Link(f.Name(), path); err != nil {
+	if err := os.Link(tmp, path); err != nil {
 		if _, serr := os.Stat(path); serr == nil {
 			return os.ErrExist
 		}

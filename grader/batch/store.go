@@ -202,27 +202,34 @@ func readJSON(path string, v any) error {
 // it is synced to disk and renamed over path, and the folder is synced so the rename
 // itself survives a crash.
 func WriteFileAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
+	tmp, err := writeTemp(path, write)
+	defer os.Remove(tmp) // a no-op once renamed
 	if err != nil {
 		return err
 	}
-	defer os.Remove(f.Name()) // a no-op once renamed
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// writeTemp writes a temporary file beside path (mode 0600) with write, syncs and closes
+// it, and returns its name ("" when it could not be created) for the caller to move into
+// place and to remove.
+func writeTemp(path string, write func(io.Writer) error) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return "", err
+	}
 	if err := write(f); err != nil {
 		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return f.Name(), fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return err
+		return f.Name(), err
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(dir)
+	return f.Name(), f.Close()
 }
 
 // syncDir makes a rename in dir durable. Windows cannot sync a folder: there the rename
