@@ -27,10 +27,12 @@ type callOutput struct {
 	drop   map[int64]int
 	ended  map[int64]bool
 	marked bool // some marker was seen
+	// moved is closed (and replaced) when a marker is read, to wake a take waiting for it.
+	moved chan struct{}
 }
 
 func newCallOutput() *callOutput {
-	return &callOutput{cur: -1, bufs: map[int64][]byte{}, drop: map[int64]int{}, ended: map[int64]bool{}}
+	return &callOutput{cur: -1, bufs: map[int64][]byte{}, drop: map[int64]int{}, ended: map[int64]bool{}, moved: make(chan struct{})}
 }
 
 // line takes one line of stderr (start says it starts a line); it reports whether the line
@@ -49,6 +51,8 @@ func (co *callOutput) line(b []byte, start bool) bool {
 				return false
 			}
 			co.marked = true
+			close(co.moved)
+			co.moved = make(chan struct{})
 			if m == markCall {
 				co.cur = id
 			} else {
@@ -81,18 +85,25 @@ func (co *callOutput) expectMarks() {
 // take returns and forgets call id's output. For a marked call it first waits, briefly,
 // for its end marker (stderr is read alongside the responses and may lag behind them).
 func (co *callOutput) take(id int64, wait bool) string {
-	deadline := time.Now().Add(200 * time.Millisecond)
-	for wait {
-		co.mu.Lock()
-		done := !co.marked || co.ended[id] || co.cur > id
-		co.mu.Unlock()
-		if done || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	var timeout <-chan time.Time
 	co.mu.Lock()
 	defer co.mu.Unlock()
+	for wait && co.marked && !co.ended[id] && co.cur <= id {
+		if timeout == nil {
+			t := time.NewTimer(200 * time.Millisecond)
+			defer t.Stop()
+			timeout = t.C
+		}
+		moved := co.moved
+		co.mu.Unlock()
+		select {
+		case <-moved:
+			co.mu.Lock()
+		case <-timeout:
+			co.mu.Lock()
+			wait = false
+		}
+	}
 	out := string(co.bufs[id])
 	if n := co.drop[id]; n > 0 {
 		out += "… [" + strconv.Itoa(n) + " bytes dropped]\n"

@@ -40,8 +40,10 @@ import json
 import math
 import numbers
 import os
+import select
 import sys
 import textwrap
+import time
 import traceback
 
 __version__ = "1.0.0"
@@ -146,17 +148,45 @@ def _student_id(ns):
 
 # ---------------------------------------------------------------- calling
 
-def _select_args(fn, args):
-    """Keep only the argument names fn accepts (all of them if it has **kwargs)."""
+_SIGNATURES = {}
+
+
+def _signature(fn):
+    """(signature or None, the argument names fn accepts or None if it has **kwargs, the
+    names it requires), worked out once per function."""
+    try:
+        return _SIGNATURES[fn]
+    except (KeyError, TypeError):
+        pass
     try:
         sig = inspect.signature(fn)
     except (TypeError, ValueError):
-        return dict(args), None
-    params = sig.parameters.values()
-    if any(p.kind == p.VAR_KEYWORD for p in params):
-        return dict(args), sig
-    names = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
-    return {k: v for k, v in args.items() if k in names}, sig
+        info = (None, None, frozenset())
+    else:
+        params = sig.parameters.values()
+        names = None
+        if not any(p.kind == p.VAR_KEYWORD for p in params):
+            names = frozenset(p.name for p in params
+                              if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+        required = frozenset(p.name for p in params if p.default is p.empty and p.kind in (
+            p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+        info = (sig, names, required)
+    try:
+        _SIGNATURES[fn] = info
+    except TypeError:  # an unhashable callable
+        pass
+    return info
+
+
+def _select_args(fn, args):
+    """Keep only the argument names fn accepts (all of them if it has **kwargs); the
+    signature is returned when the call would lack a required argument."""
+    sig, names, required = _signature(fn)
+    if names is None:
+        kwargs = dict(args)
+    else:
+        kwargs = {k: v for k, v in args.items() if k in names}
+    return kwargs, (sig if sig is not None and not required <= kwargs.keys() else None)
 
 
 # Arguments that are integers by contract; every other number is a float64.
@@ -165,16 +195,19 @@ _INT_ARGS = frozenset(("t", "k", "steps", "batch", "batches"))
 
 def _floats(x, key=None):
     """JSON integers become floats except in integer arguments, so that
-    np.array(w) is a float array even when the grader writes 1.0 as `1`."""
-    if key in _INT_ARGS:
+    np.array(w) is a float array even when the grader writes 1.0 as `1`. (x is decoded
+    JSON: its types are exactly list, dict, str, int, float, bool or None.)"""
+    t = type(x)
+    if t is float or key in _INT_ARGS:
         return x
-    if isinstance(x, bool):
-        return x
-    if isinstance(x, int):
+    if t is list:
+        for v in x:
+            if type(v) is not float:
+                return [_floats(v) for v in x]
+        return x  # the usual vector of floats
+    if t is int:
         return float(x)
-    if isinstance(x, list):
-        return [_floats(v) for v in x]
-    if isinstance(x, dict):
+    if t is dict:
         return {k: _floats(v, k) for k, v in x.items()}
     return x
 
@@ -187,14 +220,16 @@ def _to_plain(x, depth=0):
         return x
     if isinstance(x, float):
         return x
-    if isinstance(x, numbers.Real):  # int, numpy scalars, Fraction, ...
-        return float(x)
     if isinstance(x, dict):
         return {str(k): _to_plain(v, depth + 1) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [_to_plain(v, depth + 1) for v in x]
     if _np is not None and isinstance(x, _np.ndarray):
+        if x.dtype.kind == "f" and x.dtype.itemsize <= 8 and depth + x.ndim <= 100:
+            return x.tolist()  # nested lists of Python floats already
         return _to_plain(x.tolist(), depth + 1)
+    if isinstance(x, numbers.Real):  # int, numpy scalars, Fraction, ...
+        return float(x)
     tolist = getattr(x, "tolist", None)  # numpy-likes (scalars, arrays, tensors)
     if callable(tolist):
         return _to_plain(tolist(), depth + 1)
@@ -282,8 +317,11 @@ def _other_functions(ns):
     return sorted(names)[:100]
 
 
+_ENCODER = json.JSONEncoder(allow_nan=True, separators=(",", ":"))
+
+
 def _encode(resp):
-    return json.dumps(resp, allow_nan=True, separators=(",", ":"))
+    return _ENCODER.encode(resp)
 
 
 # ---------------------------------------------------------------- hangs
@@ -299,33 +337,154 @@ def _dump_after(hello_args):
     return max(0.2, min(timeout - 0.5, timeout * 0.9))
 
 
-def _arm(after):
-    """Dump every thread's stack to stderr if this call runs longer than `after` seconds,
-    so that a hung call shows where it hangs before the grader kills it."""
-    try:
-        faulthandler.dump_traceback_later(after, exit=False, file=sys.stderr)
-    except Exception:  # stderr without a file descriptor, or no faulthandler support
-        pass
+class _Watchdog:
+    """Dumps every thread's stack to stderr when one call runs longer than `after` seconds,
+    so that a hung call shows where it hangs before the grader kills it.
+
+    faulthandler's timer starts a thread when armed and joins it when cancelled, which
+    costs far more than a small call; so the timer stays armed across calls and is armed
+    again only when it would fire more than `slack` too early for the call starting, and
+    it is cancelled only before stdin is idle long enough for it to fire.
+    """
+
+    def __init__(self):
+        self.after = _dump_after(None)
+        self.fires = None  # when the armed timer fires (time.monotonic()), None if not armed
+
+    def set_timeout(self, hello_args):
+        self.after = _dump_after(hello_args)
+        self.cancel()
+
+    def slack(self):
+        return 0.1 * self.after
+
+    def call(self):
+        """Before a call: a stack is dumped if it runs [after - slack, after] seconds."""
+        now = time.monotonic()
+        if self.fires is not None and self.fires - now >= self.after - self.slack():
+            return
+        try:
+            faulthandler.dump_traceback_later(self.after, exit=False, file=sys.stderr)
+            self.fires = now + self.after
+        except Exception:  # stderr without a file descriptor, or no faulthandler support
+            self.fires = None
+
+    def done(self):
+        """After a call: the timer must not fire in the kit's own code."""
+        if self.fires is not None and time.monotonic() >= self.fires - self.slack():
+            self.cancel()
+
+    def idle(self, fd):
+        """Before a read that may block: wait for input (on fd, if it can be polled) while
+        the timer cannot fire, then cancel it."""
+        if self.fires is None:
+            return
+        wait = self.fires - time.monotonic() - self.slack()
+        if fd is not None and wait > 0:
+            try:
+                if select.select([fd], [], [], wait)[0]:
+                    return
+            except (OSError, ValueError):
+                pass
+        self.cancel()
+
+    def cancel(self):
+        if self.fires is not None:
+            self.fires = None
+            try:
+                faulthandler.cancel_dump_traceback_later()
+            except Exception:
+                pass
 
 
-def _disarm():
-    try:
-        faulthandler.cancel_dump_traceback_later()
-    except Exception:
-        pass
+class _Marks:
+    """Marks the start and end of each call on stderr, so that the grader shows what the
+    student prints next to the call it happened in (the marker lines are not shown). The
+    end of a call is written with the start of the next, or before its answer is sent."""
+
+    def __init__(self):
+        self.on = False
+        self.open = None  # the line ending the last call, not yet written
+
+    def call(self, rid):
+        if self.on:
+            self._write((self.open or "") + "\x1eoptgrade call %s\n" % _mark_id(rid))
+            self.open = None
+
+    def end(self, rid):
+        if self.on:
+            self.open = "\x1eoptgrade end %s\n" % _mark_id(rid)
+
+    def close(self):
+        """Write the pending end, before the kit's own notes and before answers are sent."""
+        if self.open is not None:
+            self._write(self.open)
+            self.open = None
+
+    def _write(self, text):
+        try:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+        except Exception:
+            pass
 
 
-def _mark(what, rid):
-    """Mark the start or end of call rid on stderr, so that the grader shows what the
-    student prints next to the call it happened in (the marker lines are not shown)."""
-    try:
-        sys.stderr.write("\x1eoptgrade %s %s\n" % (what, rid if isinstance(rid, int) else -1))
-        sys.stderr.flush()
-    except Exception:
-        pass
+def _mark_id(rid):
+    return rid if isinstance(rid, int) else -1
+
+
+class _Input:
+    """stdin's request lines, read a chunk at a time (bytes)."""
+
+    def __init__(self, stream):
+        buf = getattr(stream, "buffer", None)
+        self.read1 = getattr(buf, "read1", None)
+        self.stream = stream
+        self.fd = None
+        if self.read1 is not None and os.name == "posix":
+            try:
+                self.fd = buf.fileno()
+            except (OSError, ValueError, AttributeError):
+                pass
+        self.lines = []
+        self.rest = []  # the start of an unfinished line
+
+    def pending(self):
+        """Whether a whole line is waiting (so the next line() will not block)."""
+        return bool(self.lines)
+
+    def line(self):
+        """The next line (without its newline), or None at end of input."""
+        while not self.lines:
+            chunk = self.read1(1 << 16) if self.read1 is not None else _to_bytes(self.stream.readline())
+            if not chunk:
+                if self.rest:
+                    self.lines.append(b"".join(self.rest))
+                    self.rest = []
+                    break
+                return None
+            parts = chunk.split(b"\n")
+            if len(parts) > 1:
+                self.rest.append(parts[0])
+                parts[0] = b"".join(self.rest)
+                self.rest = [parts.pop()] if parts[-1] else []
+                self.lines = parts
+                self.lines.reverse()
+            else:
+                self.rest.append(chunk)
+        return self.lines.pop()
+
+
+def _to_bytes(text):
+    return text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
 
 
 # ---------------------------------------------------------------- serving
+
+# Answers are sent when no whole request is waiting, or when the oldest unsent answer is
+# this old (seconds), so that a pipelined batch costs few writes and no answer waits long.
+_SEND_AFTER = 0.01
+
 
 def serve(namespace=None, exit=True):
     """Answer optgrade protocol requests from stdin until end of input.
@@ -334,19 +493,40 @@ def serve(namespace=None, exit=True):
     At end of input the process exits 0 (unless exit=False, then serve returns 0).
     """
     ns = _namespace(namespace)
-    dump_after = _dump_after(None)
-    marking = False
     funcs = _find_functions(ns)
     stubs = frozenset(n for n, f in funcs.items() if _is_stub(f))
     proto_out = sys.stdout  # the real stdout: protocol lines only
-    proto_in = sys.stdin
+    proto_in = _Input(sys.stdin)
     saved = sys.stdout, sys.stdin
     sys.stdout = sys.stderr  # the student's prints go to stderr
     sys.stdin = io.StringIO()  # and input() cannot eat protocol lines
+    watchdog = _Watchdog()
+    marks = _Marks()
+    unsent = []  # answers not yet written
+    oldest = 0.0  # when the first of them was made
+
+    def send():
+        marks.close()
+        try:
+            sys.stderr.flush()
+        except Exception:
+            pass
+        proto_out.write("".join(unsent))
+        proto_out.flush()
+        del unsent[:]
+
+    def note(text):
+        marks.close()
+        sys.stderr.write(text)
+
     try:
         while True:
-            line = proto_in.readline()
-            if not line:
+            if unsent and not proto_in.pending():
+                send()
+            if not proto_in.pending():
+                watchdog.idle(proto_in.fd)
+            line = proto_in.line()
+            if line is None:
                 break
             line = line.strip()
             if not line:
@@ -354,44 +534,45 @@ def serve(namespace=None, exit=True):
             try:
                 req = json.loads(line)
             except ValueError as e:
-                sys.stderr.write("optgrade_kit: not a JSON request, ignored: %s\n" % e)
+                note("optgrade_kit: not a JSON request, ignored: %s\n" % e)
                 continue
             if not isinstance(req, dict):
-                sys.stderr.write("optgrade_kit: request is not a JSON object, ignored\n")
+                note("optgrade_kit: request is not a JSON object, ignored\n")
                 continue
             rid = req.get("id")
             fn_name = req.get("fn")
             if fn_name == "hello":
                 resp = {"id": rid, "result": _hello(funcs, stubs, ns)}
-                dump_after = _dump_after(req.get("args"))
-                marking = True  # a grader (which always says hello first) reads the marks
+                watchdog.set_timeout(req.get("args"))
+                marks.on = True  # a grader (which always says hello first) reads the marks
             elif not isinstance(fn_name, str):
                 resp = {"id": rid, "error": "ValueError: request has no fn"}
             else:
-                if marking:
-                    _mark("call", rid)
-                _arm(dump_after)
+                marks.call(rid)
+                watchdog.call()
                 try:
                     kind, value = _call(funcs, fn_name, req.get("args") or {}, stubs)
                 finally:
-                    _disarm()
-                    if marking:
-                        _mark("end", rid)
+                    watchdog.done()
+                    marks.end(rid)
                 resp = {"id": rid, kind: value}
             try:
                 text = _encode(resp)
             except Exception as e:
                 text = _encode({"id": rid, "error": "TypeError: result of %s is not "
                                 "JSON-serializable: %s" % (fn_name, e)})
-            try:
-                sys.stderr.flush()
-            except Exception:
-                pass
-            proto_out.write(text + "\n")
-            proto_out.flush()
+            if not unsent:
+                oldest = time.monotonic()
+            unsent.append(text + "\n")
+            if time.monotonic() - oldest >= _SEND_AFTER:
+                send()
+        if unsent:
+            send()
+        marks.close()
     except BrokenPipeError:
         pass  # the grader went away
     finally:
+        watchdog.cancel()
         sys.stdout, sys.stdin = saved
     if exit:
         try:
