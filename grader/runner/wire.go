@@ -7,53 +7,11 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"sync"
 	"unicode/utf8"
-
-	"github.com/optgrade/optgrade/reference"
 )
 
-// This file is the wire protocol's encoding (DESIGN.md §1): request lines out, response
-// lines in. The process session (session.go, output.go) does the I/O.
-
-// Protocol is the version of the wire protocol this grader speaks.
-const Protocol = 1
-
-// request is one request line; the field order is the line's key order.
-type request struct {
-	ID   int64          `json:"id"`
-	Fn   string         `json:"fn"`
-	Args reference.Args `json:"args"`
-}
-
-// appendRequest appends the request line of call id (with its newline) to buf. Args
-// never hold non-finite numbers; if they do, encoding fails and buf is returned unchanged.
-func appendRequest(buf []byte, id int64, fn string, args reference.Args) ([]byte, error) {
-	if args == nil {
-		args = reference.Args{}
-	}
-	e := encoders.Get().(*encoder)
-	defer encoders.Put(e)
-	e.buf.Reset()
-	if err := e.enc.Encode(request{ID: id, Fn: fn, Args: args}); err != nil {
-		return buf, fmt.Errorf("encode request %s: %w", fn, err)
-	}
-	return append(buf, e.buf.Bytes()...), nil // Encode ends the line with '\n'
-}
-
-// encoder is a JSON encoder with its buffer, reused across calls (no encoder or buffer
-// is made per request).
-type encoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-var encoders = sync.Pool{New: func() any {
-	e := &encoder{}
-	e.enc = json.NewEncoder(&e.buf)
-	e.enc.SetEscapeHTML(false)
-	return e
-}}
+// This file is the wire protocol's decoding (DESIGN.md §1): response lines in (request.go
+// writes the request lines out). The process session (session.go, output.go) does the I/O.
 
 // response is a decoded response line.
 type response struct {
