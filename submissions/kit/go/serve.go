@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -157,18 +158,16 @@ func Serve(fns Functions) {
 // file descriptors; Serve calls it with a private copy of standard output.
 //
 // Answers are sent when no whole request is waiting in the input (before a read that may
-// block), or when the oldest unsent answer is sendAfter old: a pipelined batch costs few
-// writes, and no answer waits long.
+// block), and at the latest sendAfter after the first unsent one was made, even while a
+// call is running: a pipelined batch costs few writes, and a call that hangs never holds
+// back the answers before it.
 func ServeIO(in io.Reader, out io.Writer, fns Functions, notes io.Writer) error {
 	r := bufio.NewReaderSize(in, 1<<16)
-	w := bufio.NewWriterSize(out, 1<<16)
-	var oldest time.Time // when the first unsent answer was made; zero when none is
+	s := newSender(out)
+	defer s.stop()
 	for {
-		if !oldest.IsZero() && (!lineWaiting(r) || time.Since(oldest) >= sendAfter) {
-			if w.Flush() != nil {
-				return nil // the grader went away
-			}
-			oldest = time.Time{}
+		if !lineWaiting(r) && s.send() != nil {
+			return nil // the grader went away
 		}
 		line, err := r.ReadSlice('\n')
 		if err == bufio.ErrBufferFull { // a line longer than the buffer
@@ -178,33 +177,78 @@ func ServeIO(in io.Reader, out io.Writer, fns Functions, notes io.Writer) error 
 			line = append(long, rest...)
 		}
 		if len(bytes.TrimSpace(line)) > 0 {
-			if resp := answer(&fns, line, notes); resp != nil {
-				if oldest.IsZero() {
-					oldest = time.Now()
-				}
-				w.Write(resp)
-				w.WriteByte('\n')
+			if resp := answer(&fns, line, notes); resp != nil && s.add(resp) != nil {
+				return nil
 			}
 		}
 		if err == io.EOF {
-			break
+			s.send()
+			return nil
 		}
 		if err != nil {
-			w.Flush()
+			s.send()
 			return err
 		}
 	}
-	w.Flush()
-	return nil
 }
-
-// sendAfter bounds how long an answer waits in the buffer while more requests are read.
-const sendAfter = 10 * time.Millisecond
 
 // lineWaiting reports whether a whole line is already buffered (reading it cannot block).
 func lineWaiting(r *bufio.Reader) bool {
 	b, _ := r.Peek(r.Buffered())
 	return bytes.IndexByte(b, '\n') >= 0
+}
+
+// sendAfter bounds how long an answer waits in the buffer.
+const sendAfter = 10 * time.Millisecond
+
+// sender buffers answers; its timer sends them sendAfter after the first one waited.
+type sender struct {
+	mu    sync.Mutex
+	w     *bufio.Writer
+	timer *time.Timer
+	armed bool
+	err   error // the first write error: the grader went away
+}
+
+func newSender(out io.Writer) *sender {
+	s := &sender{w: bufio.NewWriterSize(out, 1<<16)}
+	s.timer = time.AfterFunc(time.Hour, func() { s.send() })
+	s.timer.Stop()
+	return s
+}
+
+// add buffers one answer line.
+func (s *sender) add(resp []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err == nil {
+		s.w.Write(resp)
+		s.err = s.w.WriteByte('\n')
+	}
+	if !s.armed {
+		s.armed = true
+		s.timer.Reset(sendAfter)
+	}
+	return s.err
+}
+
+// send writes the buffered answers.
+func (s *sender) send() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.armed {
+		s.armed = false
+		s.timer.Stop()
+	}
+	if s.err == nil && s.w.Buffered() > 0 {
+		s.err = s.w.Flush()
+	}
+	return s.err
+}
+
+func (s *sender) stop() {
+	s.send()
+	s.timer.Stop()
 }
 
 type request struct {

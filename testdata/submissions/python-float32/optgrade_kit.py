@@ -481,11 +481,6 @@ def _to_bytes(text):
 
 # ---------------------------------------------------------------- serving
 
-# Answers are sent when no whole request is waiting, or when the oldest unsent answer is
-# this old (seconds), so that a pipelined batch costs few writes and no answer waits long.
-_SEND_AFTER = 0.01
-
-
 def serve(namespace=None, exit=True):
     """Answer optgrade protocol requests from stdin until end of input.
 
@@ -502,8 +497,8 @@ def serve(namespace=None, exit=True):
     sys.stdin = io.StringIO()  # and input() cannot eat protocol lines
     watchdog = _Watchdog()
     marks = _Marks()
-    unsent = []  # answers not yet written
-    oldest = 0.0  # when the first of them was made
+    unsent = []  # answers not yet written: sent before the next call runs (it may hang)
+    # or before a read that may block
 
     def send():
         marks.close()
@@ -548,7 +543,9 @@ def serve(namespace=None, exit=True):
             elif not isinstance(fn_name, str):
                 resp = {"id": rid, "error": "ValueError: request has no fn"}
             else:
-                marks.call(rid)
+                marks.call(rid)  # with the end of the call before, before its answer
+                if unsent:
+                    send()
                 watchdog.call()
                 try:
                     kind, value = _call(funcs, fn_name, req.get("args") or {}, stubs)
@@ -561,11 +558,7 @@ def serve(namespace=None, exit=True):
             except Exception as e:
                 text = _encode({"id": rid, "error": "TypeError: result of %s is not "
                                 "JSON-serializable: %s" % (fn_name, e)})
-            if not unsent:
-                oldest = time.monotonic()
             unsent.append(text + "\n")
-            if time.monotonic() - oldest >= _SEND_AFTER:
-                send()
         if unsent:
             send()
         marks.close()
