@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,6 +85,17 @@ func TestMain(m *testing.M) {
 	}
 	// The tests' result key stays out of the user's configuration folder.
 	os.Setenv(batch.KeyEnv, filepath.Join(pluginRoot, "result-key"))
+	// One build cache for every Go build of the tests, also of those with a private
+	// optgrade cache: the standard library is compiled once.
+	if os.Getenv("OPTGRADE_GOCACHE") == "" {
+		root := os.Getenv("OPTGRADE_CACHE")
+		if dir, err := os.UserCacheDir(); root == "" && err == nil {
+			root = filepath.Join(dir, "optgrade")
+		}
+		if root != "" {
+			os.Setenv("OPTGRADE_GOCACHE", filepath.Join(root, "go-build"))
+		}
+	}
 	code := m.Run()
 	os.RemoveAll(pluginRoot)
 	os.Exit(code)
@@ -156,14 +168,17 @@ func TestGoPlugins(t *testing.T) {
 }
 
 // A second check of an unchanged Go source folder does not run the compiler: the go
-// command is a script that logs its arguments.
+// command is a script that logs its arguments (into the build cache, the one folder
+// outside its module that the sandboxed go command may write).
 func TestGoSecondCheckDoesNotCompile(t *testing.T) {
 	py := needPython(t)
 	goCmd := needGo(t)
 	tmp := t.TempDir()
-	logFile := filepath.Join(tmp, "go.log")
-	wrapper := filepath.Join(tmp, "go")
-	os.WriteFile(wrapper, []byte("#!/bin/sh\necho \"$@\" >> "+logFile+"\nexec "+goCmd+" \"$@\"\n"), 0o755)
+	logFile := filepath.Join(os.Getenv("OPTGRADE_GOCACHE"), fmt.Sprintf("go-%d.log", os.Getpid()))
+	defer os.Remove(logFile)
+	wrapper := filepath.Join(tmp, "wrapper", "go")
+	os.Mkdir(filepath.Dir(wrapper), 0o755)
+	os.WriteFile(wrapper, []byte("#!/bin/sh\n[ -z \"$GOCACHE\" ] || echo \"$@\" >> \"$GOCACHE/"+filepath.Base(logFile)+"\"\nexec "+goCmd+" \"$@\"\n"), 0o755)
 	t.Setenv("OPTGRADE_GO", wrapper)
 	t.Setenv("OPTGRADE_CACHE", filepath.Join(tmp, "cache"))
 	sample := "../../testdata/submissions/go-reference"

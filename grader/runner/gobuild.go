@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/optgrade/optgrade/grader/sandbox"
 	kits "github.com/optgrade/optgrade/submissions/kit"
 )
 
@@ -34,9 +35,9 @@ var goBuilds atomic.Int64
 // ErrNoGo says there is no Go toolchain to build Go submissions with.
 var ErrNoGo = errors.New("Go submissions are built with the Go toolchain, and no `go` command was found: install Go (https://go.dev/dl/, or apt-get install golang-go) and put it on PATH, or set OPTGRADE_GO to the go command")
 
-// goToolchain is the go command and the version it builds with.
+// goToolchain is the go command, the version it builds with and its GOROOT.
 type goToolchain struct {
-	path, version string
+	path, version, root string
 }
 
 var goToolchains sync.Map // configured → goToolchain
@@ -64,7 +65,8 @@ func findGo(configured string) (goToolchain, error) {
 		if abs, err := filepath.Abs(p); err == nil {
 			p = abs
 		}
-		tc := goToolchain{path: p, version: goVersion(p)}
+		tc := goToolchain{path: p}
+		tc.version, tc.root = goVersion(p)
 		if tc.version == "" {
 			continue
 		}
@@ -77,20 +79,23 @@ func findGo(configured string) (goToolchain, error) {
 	return goToolchain{}, ErrNoGo
 }
 
-func goVersion(goCmd string) string {
+// goVersion returns the version and the GOROOT of the go command: from the VERSION file
+// of the installation it lies in (no process), else from `go env`.
+func goVersion(goCmd string) (version, root string) {
 	if real, err := filepath.EvalSymlinks(goCmd); err == nil {
-		data, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(real)), "VERSION"))
+		root := filepath.Dir(filepath.Dir(real))
+		data, err := os.ReadFile(filepath.Join(root, "VERSION"))
 		if first, _, _ := strings.Cut(string(data), "\n"); err == nil && strings.HasPrefix(first, "go1") {
-			return strings.TrimSpace(first)
+			return strings.TrimSpace(first), root
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, goCmd, "env", "GOVERSION").Output()
-	if v := strings.TrimSpace(string(out)); err == nil && strings.HasPrefix(v, "go") {
-		return v
+	out, err := exec.CommandContext(ctx, goCmd, "env", "GOVERSION", "GOROOT").Output()
+	if v, root, _ := strings.Cut(strings.TrimSpace(string(out)), "\n"); err == nil && strings.HasPrefix(v, "go") {
+		return strings.TrimSpace(v), strings.TrimSpace(root)
 	}
-	return ""
+	return "", ""
 }
 
 // cacheRoot is the folder of optgrade's caches: configured, else $OPTGRADE_CACHE, else
@@ -117,6 +122,8 @@ type goBuild struct {
 	what  string // for messages: "your Go code", "the plugin host"
 	flags []string
 	cgo   bool
+	// sandbox is the submission's isolation: the go command runs under the same kind.
+	sandbox sandbox.Config
 }
 
 // goSourceFile reports whether a file of a submission folder takes part in its build:
@@ -203,22 +210,22 @@ func (b *goBuild) run(ctx context.Context) (string, error) {
 	if fileExists(filepath.Join(src, "go.mod")) {
 		// The student's module: its kit is the grader's own copy, whatever it says, and no
 		// other replacement may reach outside the folder (another student's, say).
-		edit := []string{"mod", "edit", "-replace=" + kits.GoKitPath + "=" + kitDir}
+		edit := []string{"-C", src, "mod", "edit", "-replace=" + kits.GoKitPath + "=" + kitDir}
 		for _, old := range goReplaced(filepath.Join(src, "go.mod")) {
 			if old != kits.GoKitPath {
 				edit = append(edit, "-dropreplace="+old)
 			}
 		}
-		if msg, err := b.goCmd(ctx, src, edit...); err != nil {
+		if msg, err := b.goCmd(ctx, tmp, kitDir, edit...); err != nil {
 			return "", b.failed(out, msg, err)
 		}
 	} else if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte(kits.StudentGoMod("solution", kitDir)), 0o644); err != nil {
 		return "", fmt.Errorf("build %s: %w", b.what, err)
 	}
-	args := append([]string{"build", "-trimpath"}, b.flags...)
+	args := append([]string{"-C", src, "build", "-trimpath"}, b.flags...)
 	args = append(args, "-o", filepath.Join(tmp, filepath.Base(bin)), ".")
 	goBuilds.Add(1)
-	if msg, err := b.goCmd(ctx, src, args...); err != nil {
+	if msg, err := b.goCmd(ctx, tmp, kitDir, args...); err != nil {
 		return "", b.failed(out, msg, err)
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
@@ -230,36 +237,10 @@ func (b *goBuild) run(ctx context.Context) (string, error) {
 	return bin, nil
 }
 
-// goCmd runs the go command in dir without network and returns its output on failure.
-func (b *goBuild) goCmd(ctx context.Context, dir string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, goBuildTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, b.tc.path, args...)
-	cmd.Dir = dir
-	cgo := "0"
-	if b.cgo {
-		cgo = "1"
-	}
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOSUMDB=off", "GOTOOLCHAIN=local",
-		"GOWORK=off", "CGO_ENABLED="+cgo, "GO111MODULE=on")
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		return "", fmt.Errorf("build %s: the go command took longer than %s", b.what, goBuildTimeout)
-	}
-	msg := buf.String()
-	if len(msg) > goBuildOutputCap {
-		msg = msg[:goBuildOutputCap] + "\n… (compiler output cut)"
-	}
-	return msg, err
-}
-
 // failed turns a failed go command into the error shown as feedback, and remembers it
 // for the same sources when the go command itself said why (not a timeout or a crash).
 func (b *goBuild) failed(out, msg string, err error) error {
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) {
+	if !errors.Is(err, errGoSaid) {
 		return err
 	}
 	var lines []string

@@ -49,8 +49,8 @@ func goPlugins(dir string) []string {
 func loadGoSource(s *Submission, _ *manifest, opt Options) error {
 	s.Language = "go"
 	dir := s.Dir
-	s.Prepare = func(ctx context.Context, _ Settings) (Prepared, error) {
-		b, err := newGoBuild(opt, dir, "your Go code")
+	s.Prepare = func(ctx context.Context, set Settings) (Prepared, error) {
+		b, err := newGoBuild(opt, set, dir, "your Go code")
 		if err != nil {
 			return Prepared{}, err
 		}
@@ -63,7 +63,8 @@ func loadGoSource(s *Submission, _ *manifest, opt Options) error {
 	return nil
 }
 
-func newGoBuild(opt Options, src, what string) (*goBuild, error) {
+// newGoBuild is a build of the main package in src, isolated like the submission (set).
+func newGoBuild(opt Options, set Settings, src, what string) (*goBuild, error) {
 	tc, err := findGo(opt.Go)
 	if err != nil {
 		return nil, err
@@ -76,7 +77,7 @@ func newGoBuild(opt Options, src, what string) (*goBuild, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &goBuild{tc: tc, cache: cache, src: abs, what: what}, nil
+	return &goBuild{tc: tc, cache: cache, src: abs, what: what, sandbox: set.Sandbox}, nil
 }
 
 // pluginBuildCommand is how a student builds a plugin the grader can host.
@@ -97,7 +98,7 @@ func loadGoPlugin(s *Submission, _ *manifest, opt Options) error {
 		return fmt.Errorf("submission %s: %d plugins (%s): hand in one", s.Dir, len(so), strings.Join(baseNames(so), ", "))
 	}
 	plugin := so[0]
-	s.Prepare = func(ctx context.Context, _ Settings) (Prepared, error) {
+	s.Prepare = func(ctx context.Context, set Settings) (Prepared, error) {
 		tc, err := findGo(opt.Go)
 		if err != nil {
 			return Prepared{}, err
@@ -105,7 +106,7 @@ func loadGoPlugin(s *Submission, _ *manifest, opt Options) error {
 		if err := checkPlugin(plugin, tc.version); err != nil {
 			return Prepared{}, err
 		}
-		host, err := buildPluginHost(ctx, opt)
+		host, err := buildPluginHost(ctx, opt, set)
 		if err != nil {
 			return Prepared{}, err
 		}
@@ -163,7 +164,7 @@ func orNone(s string) string {
 }
 
 // buildPluginHost builds (or finds in the cache) the plugin host.
-func buildPluginHost(ctx context.Context, opt Options) (string, error) {
+func buildPluginHost(ctx context.Context, opt Options, set Settings) (string, error) {
 	cache, err := cacheRoot(opt.Cache)
 	if err != nil {
 		return "", err
@@ -172,7 +173,7 @@ func buildPluginHost(ctx context.Context, opt Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	b, err := newGoBuild(opt, src, "the Go plugin host")
+	b, err := newGoBuild(opt, set, src, "the Go plugin host")
 	if err != nil {
 		return "", err
 	}

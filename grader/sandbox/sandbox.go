@@ -41,6 +41,10 @@ type Config struct {
 	// visible read-only inside bubblewrap (see InstallDirs); nothing else outside the
 	// system folders is, but for the submission's own working copy.
 	ReadOnly []string
+	// ReadWrite lists host folders made visible and writable inside bubblewrap, besides the
+	// working copy: for the grader's own tools only (the Go build's cache), never for a
+	// submission's program. Without bubblewrap every folder is as the grader's user sees it.
+	ReadWrite []string
 	// KeepRoot keeps a root grader's user id for the submission instead of switching to
 	// nobody. Apply keeps it anyway, and says so, when nobody could not reach the program
 	// or the working directory (a pyenv Python under /root).

@@ -17,7 +17,7 @@ func Bubblewrap() (string, error) { return "", errNoBwrap }
 
 func bubblewrap(bool) (string, error) { return "", errNoBwrap }
 
-func bwrapCommand(argv []string, _ string, _ []string, _ bool) []string { return argv }
+func bwrapCommand(argv []string, _ string, _, _ []string, _ bool) []string { return argv }
 
 func hidden(string, string, []string) string { return "" }
 

@@ -124,10 +124,17 @@ func probeBwrap(asNobody bool) (string, error) {
 	return path, nil
 }
 
-// bwrapCommand wraps argv in bubblewrap: dir writable, the system and readOnly visible.
-func bwrapCommand(argv []string, dir string, readOnly []string, asNobody bool) []string {
+// bwrapCommand wraps argv in bubblewrap: dir and readWrite writable, the system and
+// readOnly visible.
+func bwrapCommand(argv []string, dir string, readOnly, readWrite []string, asNobody bool) []string {
 	bwrap, _ := bubblewrap(asNobody)
-	return slices.Concat([]string{bwrap}, bwrapArgs(dir, readOnly), []string{"--"}, argv)
+	var rw []string
+	for _, p := range readWrite {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			rw = append(rw, "--bind", filepath.Clean(p), filepath.Clean(p))
+		}
+	}
+	return slices.Concat([]string{bwrap}, bwrapArgs(dir, readOnly), rw, []string{"--"}, argv)
 }
 
 // dieWithGrader asks the kernel to kill the process when the grader's thread that started

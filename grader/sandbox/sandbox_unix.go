@@ -91,7 +91,7 @@ func (c Config) apply(cmd *exec.Cmd, dir string) (Isolation, error) {
 		if why := hidden(cmd.Path, dir, c.ReadOnly); why != "" {
 			return iso, errors.New(why)
 		}
-		argv = bwrapCommand(argv, dir, c.ReadOnly, iso.User != "")
+		argv = bwrapCommand(argv, dir, c.ReadOnly, c.ReadWrite, iso.User != "")
 	}
 	if lim := c.limitList(); len(lim) > 0 {
 		if p := prlimitPath(); p != "" {
