@@ -72,9 +72,6 @@ func (b *goBuild) goCmd(ctx context.Context, tmp string, readOnly string, args .
 	cfg.KeepRoot = true
 	cfg.ReadOnly = slices.Concat(b.sandbox.ReadOnly, sandbox.InstallDirs(b.tc.path), []string{b.tc.root, readOnly})
 	cfg.ReadWrite = []string{gocache}
-	if goBuildStarted != nil {
-		goBuildStarted(cfg, args)
-	}
 	p, err := cfg.Start(cmd, tmp)
 	if err != nil {
 		return "", fmt.Errorf("build %s: start the go command: %w", b.what, err)
@@ -98,9 +95,6 @@ func (b *goBuild) goCmd(ctx context.Context, tmp string, readOnly string, args .
 	}
 	return "", fmt.Errorf("build %s: the go command %s: %s", b.what, p.Wait(), firstLines(msg, 8))
 }
-
-// goBuildStarted, when set (by tests), sees the isolation and arguments of each go command.
-var goBuildStarted func(cfg sandbox.Config, args []string)
 
 // cappedBuffer keeps the first limit bytes written to it and notes that there were more.
 type cappedBuffer struct {
