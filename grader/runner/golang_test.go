@@ -27,16 +27,7 @@ func needGo(t *testing.T) {
 // functions, or the start fault's message.
 func startGo(t *testing.T, dir string, opt Options) ([]string, string) {
 	t.Helper()
-	s, err := Load(dir, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := s.Runner(Settings{}).Start(context.Background())
-	if err != nil {
-		return nil, err.Error()
-	}
-	defer c.Close()
-	return c.Functions(), ""
+	return startGoIn(t, dir, opt, sandbox.Config{})
 }
 
 // An unchanged Go source folder is built once: the second start finds the build in the
