@@ -15,11 +15,12 @@ type MutantStatus string
 const (
 	// Killed: some check of the task fails; the mutant loses points.
 	Killed MutantStatus = "killed"
-	// Survived: every check passes, yet some input the generators make tells the mutant
-	// from the reference.
+	// Survived: every check passes, yet some input the generators make, or some probe,
+	// tells the mutant from the reference.
 	Survived MutantStatus = "survived"
 	// Equivalent: the mutant gives the reference's results on every input the generators
-	// make; no rubric could kill it, and it does not count against the rubric.
+	// make and on every probe beyond them (probeInputs: other seeds and dimensions, edge
+	// values, the boundaries of a function's rules); it does not count against the rubric.
 	Equivalent MutantStatus = "equivalent"
 	// Invalid: the reference rejects the mutated call on every generated input (swapping a
 	// negative m into Adam's v, say): the mutant is no mistake code could make, and does
@@ -89,9 +90,7 @@ func MeasureStrength(ctx context.Context, r *rubric.Rubric) (*Strength, error) {
 			continue
 		}
 		ts := TaskStrength{Task: t.ID, Function: fn.Name}
-		ref := reference.Variant{Name: "reference", Func: fn.Name, Call: func(a reference.Args) (any, error) {
-			return reference.Call(fn.Name, a)
-		}}
+		ref := referenceVariant(fn.Name)
 		mutants, ops := mutantsOf(fn)
 		for j, m := range mutants {
 			mr := MutantResult{Name: m.Name, Operator: ops[j], Sentence: m.Sentence}
@@ -112,7 +111,11 @@ func MeasureStrength(ctx context.Context, r *rubric.Rubric) (*Strength, error) {
 					ts.Killed++
 					break
 				}
-				if in, differ := firstDifference(fn.Name, m, ref); differ {
+				in, differ := firstDifference(fn.Name, m, ref)
+				if !differ {
+					in, differ = probeDifference(fn, m, ref)
+				}
+				if differ {
 					mr.Status = Survived
 					ts.Survived++
 					if in != nil {
@@ -162,4 +165,9 @@ func (s *Strength) Survivors() []string {
 		}
 	}
 	return out
+}
+
+// referenceVariant is the reference's fn as a Variant.
+func referenceVariant(fn string) reference.Variant {
+	return reference.Variant{Name: "reference", Func: fn, Call: func(a reference.Args) (any, error) { return reference.Call(fn, a) }}
 }
