@@ -123,14 +123,7 @@ func TestStrengthStatuses(t *testing.T) {
 	src := "optgrade: 1\nassignment: t\npoints: 2\ntasks:\n" +
 		"  - id: q\n    function: quadratic_loss\n    points: 1\n    checks: [{kind: value, points: 1, cases: [{args: {w: [1, 2, 1], a: [3, 1, 3]}}]}]\n" +
 		"  - id: mle\n    function: bernoulli_mle\n    points: 1\n    checks: [{kind: value, points: 1, generate: {seed: 1}}]\n"
-	r, err := rubric.Parse("t.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := MeasureStrength(context.Background(), r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := measureStrength(t, src)
 	status := map[string]MutantResult{}
 	for _, ts := range s.Tasks {
 		for _, m := range ts.Mutants {

@@ -18,15 +18,7 @@ func TestStrengthProbesBeyondGenerators(t *testing.T) {
 	measure := func(extra string) MutantResult {
 		src := "optgrade: 1\nassignment: t\npoints: 2\ntasks:\n  - id: d\n    function: diagnose\n    points: 2\n    checks:\n" +
 			"      - {kind: classification, points: 1, with_w: true, generate: {seed: 120, count: 2}}\n" + extra
-		r, err := rubric.Parse("t.yaml", []byte(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := MeasureStrength(context.Background(), r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range s.Tasks[0].Mutants {
+		for _, m := range measureStrength(t, src).Tasks[0].Mutants {
 			if m.Name == "loop-bound(loss)" {
 				return m
 			}
@@ -67,4 +59,18 @@ func TestProbeInputs(t *testing.T) {
 	if !dims[10] || !zeroW || !zeroLR {
 		t.Errorf("%d probes: dimension 10 %v, a zero w %v, lr 0 %v; want all", len(probes), dims[10], zeroW, zeroLR)
 	}
+}
+
+// measureStrength measures the strength of the rubric src.
+func measureStrength(t *testing.T, src string) *Strength {
+	t.Helper()
+	r, err := rubric.Parse("t.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := MeasureStrength(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
