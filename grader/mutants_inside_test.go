@@ -58,6 +58,10 @@ func TestInsideMutationOperators(t *testing.T) {
 		{"loop-bound", "loop-bound(partial batch)", "train", `{"problem": {"kind": "logistic", "X": [[1], [1], [1]], "y": [1, 0, 1]}, "optimizer": {"kind": "gd", "lr": 1}, "w0": [0], "steps": 2, "batches": [[0, 1], [2]]}`,
 			map[string]any{"w": []any{[]any{0.0}, []any{0.0}, []any{0.0}}, "loss": []any{math.Ln2, math.Ln2, math.Ln2}},
 			map[string]any{"w": []any{[]any{0.0}, []any{0.0}, []any{0.5}}, "loss": []any{math.Ln2, math.Ln2, (2*softplus(-0.5) + softplus(0.5)) / 3}}},
+		// train's loop calling a mutant of its loss: the last coordinate's term left out.
+		{"loop-bound", "loop-bound(quadratic_loss: w)", "train", `{"problem": {"kind": "quadratic", "a": [1, 1]}, "optimizer": {"kind": "gd", "lr": 0.25}, "w0": [1, 1], "steps": 1}`,
+			map[string]any{"w": []any{[]any{1.0, 1.0}, []any{0.5, 0.5}}, "loss": []any{1.0, 0.25}},
+			map[string]any{"w": []any{[]any{1.0, 1.0}, []any{0.5, 0.5}}, "loss": []any{2.0, 0.5}}},
 		// GD on w² at α = ¼ halves w; with the gradient of w₀ at step 1 it lands on 0.
 		{"stale", "stale(gradient)", "train", `{"problem": {"kind": "quadratic", "a": [1]}, "optimizer": {"kind": "gd", "lr": 0.25}, "w0": [1], "steps": 2}`,
 			map[string]any{"w": []any{[]any{1.0}, []any{0.5}, []any{0.0}}, "loss": []any{1.0, 0.25, 0.0}},

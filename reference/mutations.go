@@ -7,7 +7,10 @@ package reference
 // path of Call, Train or any catalog function: each mutant is its own Call, built from the
 // reference's own pieces with one mutation point set.
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // mutationPoint is one mutant of a catalog function made inside its implementation.
 type mutationPoint struct {
@@ -62,12 +65,36 @@ var mutationPoints = []mutationPoint{
 // InsideMutants returns the mutants of the catalog function fn that the operator op makes
 // inside the reference implementation (none where op has no mutation point in fn). Each
 // Variant's Name is "<op>(<point>)" and its Sentence says what it does.
+//
+// train also has, for every mutation point of a function it calls (a loss, a gradient),
+// the mutant that runs its loop with that function's mutant: "<op>(<function>: <point>)".
 func InsideMutants(op, fn string) []Variant {
 	var out []Variant
 	for _, p := range mutationPoints {
 		if p.op == op && p.fn == fn {
 			out = append(out, Variant{Name: p.name, Func: fn, Sentence: p.sentence, Call: p.call})
 		}
+	}
+	if fn != "train" {
+		return out
+	}
+	for _, p := range mutationPoints {
+		if p.op != op || p.fn == "train" || !trainUses(p.fn) {
+			continue
+		}
+		inner, call := p.fn, p.call
+		point := strings.TrimSuffix(strings.TrimPrefix(p.name, op+"("), ")")
+		out = append(out, Variant{
+			Name: op + "(" + inner + ": " + point + ")", Func: fn, Sentence: "inside train, " + inner + ": " + p.sentence,
+			Call: func(a Args) (any, error) {
+				return variantTrainWith(a, func(f string, b Args) (any, error) {
+					if f == inner {
+						return call(b)
+					}
+					return Call(f, b)
+				}, variantTrainOpts{})
+			},
+		})
 	}
 	return out
 }
