@@ -37,8 +37,15 @@ var plugins sync.Map // sample + kit version → folder holding solution.so
 // a submission folder holding only the plugin and a manifest.
 func buildPlugin(t *testing.T, sample, kitVersion string) string {
 	t.Helper()
+	return buildPluginWith(t, sample, kitVersion, "")
+}
+
+// buildPluginWith is buildPlugin with the Go release toolchain (GOTOOLCHAIN; "" for the
+// local one).
+func buildPluginWith(t *testing.T, sample, kitVersion, toolchain string) string {
+	t.Helper()
 	goCmd := needGo(t)
-	key := sample + " " + kitVersion
+	key := sample + " " + kitVersion + " " + toolchain
 	if dir, ok := plugins.Load(key); ok {
 		return dir.(string)
 	}
@@ -69,6 +76,9 @@ func buildPlugin(t *testing.T, sample, kitVersion string) string {
 	cmd := exec.Command(goCmd, "build", "-buildmode=plugin", "-trimpath", "-o", filepath.Join(out, "solution.so"), ".")
 	cmd.Dir = src
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "CGO_ENABLED=1")
+	if toolchain != "" {
+		cmd.Env = append(cmd.Env, "GOTOOLCHAIN="+toolchain)
+	}
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build the %s plugin: %v\n%s", sample, err, msg)
 	}
