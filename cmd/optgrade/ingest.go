@@ -19,12 +19,19 @@ func ingestCommand() *cli.Command {
 		Description: `Reads a Canvas, Moodle or Brightspace "download all submissions" zip, or a Gradescope
 export, and writes OUT/<student id>/ with the student's files and an optgrade.yaml naming
 the student and the LMS's submission time (submitted_at: unknown where the download
-has none: Canvas and Moodle). Then: optgrade grade --out RESULTS OUT.`,
+has none: Canvas and Moodle — unless --times gives them). Then: optgrade grade --out
+RESULTS OUT.
+
+Canvas's download records no time (only a _LATE marker; its zip's file times are when
+the zip was made). Its submissions API has them: save
+  GET /api/v1/courses/COURSE/assignments/ASSIGNMENT/submissions?per_page=100
+(each page) and pass the file(s) with --times; a CSV of id,submitted_at works too.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "the `DIR` to write the submission folders to (new or empty; required)"},
 			&cli.StringFlag{Name: "lms", Usage: "the download's LMS: " + strings.Join(lms.LMSNames(), ", ") + " (default: recognised from its file names)"},
 			&cli.StringFlag{Name: "roster", Usage: "the course roster `CSV` (id, username, name[, section]): maps Brightspace's display names to ids"},
 			&cli.StringFlag{Name: "timezone", Value: "Local", Usage: "the IANA time `ZONE` of Brightspace's zone-less times, e.g. Europe/Amsterdam"},
+			&cli.StringSliceFlag{Name: "times", Usage: "submission times for a download without them (Canvas, Moodle): Canvas's submissions API answer (JSON, one `FILE` per page; repeatable) or a CSV of id,submitted_at (RFC 3339)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
@@ -38,6 +45,18 @@ has none: Canvas and Moodle). Then: optgrade grade --out RESULTS OUT.`,
 				return usagef("--timezone: %v", err)
 			}
 			opt := lms.IngestOptions{LMS: c.String("lms"), Location: loc}
+			for _, path := range c.StringSlice("times") {
+				times, err := lms.ReadTimes(path)
+				if err != nil {
+					return usagef("--times: %v", err)
+				}
+				if opt.Times == nil {
+					opt.Times = map[string]time.Time{}
+				}
+				for id, at := range times {
+					opt.Times[id] = at
+				}
+			}
 			if path := c.String("roster"); path != "" {
 				ro, err := batch.ReadRoster(path)
 				if err != nil {
@@ -61,27 +80,36 @@ has none: Canvas and Moodle). Then: optgrade grade --out RESULTS OUT.`,
 			if err != nil {
 				return usagef("%v", err)
 			}
-			var late []string
+			var late, untimed []string
 			w := c.App.Writer
 			for _, s := range res.Students {
 				at := "time unknown"
 				if s.SubmittedAt != nil {
 					at = s.SubmittedAt.Format(time.RFC3339)
 				}
+				if s.TimeFrom == "times" {
+					at += " (--times)"
+				}
 				fmt.Fprintf(w, "%-20s %-28s %3d file(s)  %s\n", s.ID, s.Name, s.Files, at)
-				if s.Late {
+				if s.Late && s.SubmittedAt == nil {
 					late = append(late, s.ID)
+				}
+				if s.SubmittedAt == nil && opt.Times != nil {
+					untimed = append(untimed, s.ID)
 				}
 			}
 			fmt.Fprintf(w, "%d submission(s) from %s in %s\n", len(res.Students), res.LMS, c.String("out"))
 			for _, sk := range res.Skipped {
 				fmt.Fprintf(c.App.ErrWriter, "skipped %s\n", sk)
 			}
-			if len(late) > 0 {
-				fmt.Fprintf(c.App.ErrWriter, "note: %s marks %d submission(s) late but records no time: %s; set submitted_at: in their optgrade.yaml for the late penalty\n", res.LMS, len(late), strings.Join(late, ", "))
+			if len(untimed) > 0 {
+				fmt.Fprintf(c.App.ErrWriter, "note: --times gives no time for %d submission(s): %s (submitted_at: unknown)\n", len(untimed), strings.Join(untimed, ", "))
 			}
-			if opt.Names == nil && res.LMS == "brightspace" {
-				fmt.Fprintln(c.App.ErrWriter, "note: Brightspace downloads carry display names only: without --roster the names are the ids, and brightspace.csv cannot be imported")
+			if len(late) > 0 {
+				fmt.Fprintf(c.App.ErrWriter, "note: %s marks %d submission(s) late but records no time: %s; pass the times with --times (see --help), or set submitted_at: in their optgrade.yaml, for the late penalty\n", res.LMS, len(late), strings.Join(late, ", "))
+			}
+			for _, warn := range res.Warnings {
+				fmt.Fprintf(c.App.ErrWriter, "WARNING: %s\n", warn)
 			}
 			return nil
 		},

@@ -34,6 +34,9 @@ type IngestOptions struct {
 	// Location is the time zone of the download's zone-less times (Brightspace); nil
 	// means the machine's.
 	Location *time.Location
+	// Times are submission times by student id (see ReadTimes), for downloads that record
+	// none (Canvas, Moodle). A time the download records is kept.
+	Times map[string]time.Time
 }
 
 // Ingested is what Ingest made of a download.
@@ -42,6 +45,9 @@ type Ingested struct {
 	Students []IngestedStudent // sorted by id
 	// Skipped lists what of the download was not used, and why.
 	Skipped []string
+	// Warnings say what makes the folders doubtful for a gradebook: ids that are display
+	// names (Brightspace without a roster).
+	Warnings []string
 }
 
 // IngestedStudent is one submission folder written by Ingest.
@@ -50,6 +56,9 @@ type IngestedStudent struct {
 	Dir      string
 	// SubmittedAt is the LMS's submission time, nil when the download has none.
 	SubmittedAt *time.Time
+	// TimeFrom says where SubmittedAt came from: "download", "times" (IngestOptions.Times)
+	// or "" (none).
+	TimeFrom string
 	// Late is Canvas's LATE marker (Canvas records no time in its download).
 	Late  bool
 	Files int
@@ -65,7 +74,9 @@ type entry struct {
 type submission struct {
 	id, name string
 	at       *time.Time
+	timeFrom string // "download" or "times", when at is set
 	late     bool
+	byName   bool // id is a display name (Brightspace without a roster)
 	files    []entry
 }
 
@@ -136,6 +147,14 @@ func Ingest(zipPath, out string, o IngestOptions) (*Ingested, error) {
 		return nil, fmt.Errorf("%s is not empty: ingest into a new folder", out)
 	}
 	res := &Ingested{LMS: lay.name, Skipped: skipped}
+	for _, s := range subs {
+		if s.at != nil {
+			s.timeFrom = "download"
+		} else if at, ok := o.Times[s.id]; ok {
+			s.at, s.timeFrom = &at, "times"
+		}
+	}
+	res.Warnings = nameWarnings(subs)
 	subs, dropped := latestPerStudent(subs)
 	res.Skipped = append(res.Skipped, dropped...)
 	for _, s := range subs {
@@ -229,7 +248,7 @@ func cleanRel(p string) string {
 // writeSubmission writes one student's folder.
 func writeSubmission(out string, s *submission) (IngestedStudent, error) {
 	dir := filepath.Join(out, folderName(s.id))
-	st := IngestedStudent{ID: s.id, Name: s.name, Dir: dir, SubmittedAt: s.at, Late: s.late}
+	st := IngestedStudent{ID: s.id, Name: s.name, Dir: dir, SubmittedAt: s.at, TimeFrom: s.timeFrom, Late: s.late}
 	files := map[string][]byte{}
 	for _, e := range s.files {
 		rel := cleanRel(e.rel)
@@ -260,7 +279,7 @@ func writeSubmission(out string, s *submission) (IngestedStudent, error) {
 		}
 		delete(files, "optgrade.yaml")
 	}
-	files["optgrade.yaml"] = manifest(s.id, s.at, run)
+	files["optgrade.yaml"] = manifest(s, run)
 	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -275,17 +294,23 @@ func writeSubmission(out string, s *submission) (IngestedStudent, error) {
 }
 
 // manifest is the optgrade.yaml Ingest writes.
-func manifest(id string, at *time.Time, run []string) []byte {
+func manifest(s *submission, run []string) []byte {
 	m := struct {
 		Student     string   `yaml:"student"`
 		Run         []string `yaml:"run,omitempty,flow"`
 		SubmittedAt string   `yaml:"submitted_at"`
-	}{Student: id, Run: run, SubmittedAt: "unknown"}
-	if at != nil {
-		m.SubmittedAt = at.Format(time.RFC3339)
+	}{Student: s.id, Run: run, SubmittedAt: "unknown"}
+	if s.at != nil {
+		m.SubmittedAt = s.at.Format(time.RFC3339)
 	}
 	var b bytes.Buffer
 	b.WriteString("# written by optgrade ingest from the LMS download\n")
+	if s.timeFrom == "times" {
+		b.WriteString("# submitted_at: from the submission times given to ingest (--times)\n")
+	}
+	if s.byName {
+		b.WriteString("# student: is the LMS's display name, not an id: ingest with --roster for ids\n")
+	}
 	enc := yaml.NewEncoder(&b)
 	enc.Encode(m)
 	enc.Close()
@@ -356,4 +381,43 @@ func NameKey(name string) string {
 	})
 	sort.Strings(words)
 	return strings.Join(words, " ")
+}
+
+// nameWarnings warns when students are known by display name only (Brightspace without
+// a roster): their ids are names, which a gradebook import cannot match and two students
+// may share — and then one's submission would pass for the other's earlier attempt.
+func nameWarnings(subs []*submission) []string {
+	attempts := map[string]map[string]bool{} // name → the attempts' times
+	var names []string
+	for _, s := range subs {
+		if !s.byName {
+			continue
+		}
+		if attempts[s.id] == nil {
+			attempts[s.id] = map[string]bool{}
+			names = append(names, s.id)
+		}
+		when := "?"
+		if s.at != nil {
+			when = s.at.Format(time.RFC3339)
+		}
+		attempts[s.id][when] = true
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	w := []string{fmt.Sprintf("this download names students by display name only (%d of them; the numbers before the names are not documented as student ids): "+
+		"without --roster each folder's student id is the name, which a gradebook import (brightspace.csv) cannot match. "+
+		"Ingest again with --roster FILE, a CSV of id, username, name (e.g. OrgDefinedId, Username and the name as Brightspace's classlist shows it)", len(names))}
+	var several []string
+	for _, n := range names {
+		if len(attempts[n]) > 1 {
+			several = append(several, fmt.Sprintf("%q (%d)", n, len(attempts[n])))
+		}
+	}
+	if len(several) > 0 {
+		w = append(w, "several submissions under one name, of which only the latest is kept — if two students share the name, one of them is lost without --roster: "+strings.Join(several, ", "))
+	}
+	return w
 }

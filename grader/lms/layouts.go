@@ -16,13 +16,15 @@ import (
 //
 //   - Canvas (lib/content_zipper.rb): flat files named
 //     <sortable name>[_LATE]_<user id>_<attachment id>_<file name>, the name lower-cased
-//     with non-word characters removed, the user id "anon_<id>" when anonymised. No time.
+//     with non-word characters removed, the user id "anon_<id>" when anonymised. No time
+//     (the zip's entry times are when the zip was made): see ReadTimes.
 //   - Moodle (mod/assign download): a folder per participant and plugin,
 //     "<full name>_<participant id>_assignsubmission_file/<path>", or with folders off
 //     "<full name>_<participant id>_assignsubmission_file_<file name>". No time.
 //   - Brightspace: a folder (or, older, a file-name prefix) per submission,
 //     "<id>-<id> - <display name> - <Mon D, YYYY HMM AM>[ - <file name>]", with zone-less
-//     local times, plus index.html. Display names only: a roster maps them to ids.
+//     local times, plus index.html. Display names only (the two numbers are not
+//     documented as a student's OrgDefinedId or Username): a roster maps names to ids.
 //   - Gradescope ("Export Submissions"): submission_metadata.yml and a folder per
 //     submission, "submission_<id>/"; the metadata names the submitters (:sid:, :email:)
 //     and :created_at:.
@@ -161,7 +163,7 @@ func readBrightspace(files []*zip.File, o IngestOptions) ([]*submission, []strin
 			skipped = append(skipped, name+": "+err.Error())
 			continue
 		}
-		id := m[2]
+		id, byName := m[2], o.Names == nil
 		if o.Names != nil {
 			var ok bool
 			if id, ok = o.Names[NameKey(m[2])]; !ok {
@@ -172,7 +174,7 @@ func readBrightspace(files []*zip.File, o IngestOptions) ([]*submission, []strin
 		key := m[1] + "\x00" + m[3] + "\x00" + id
 		s := by[key]
 		if s == nil {
-			s = &submission{id: id, name: m[2], at: &at}
+			s = &submission{id: id, name: m[2], at: &at, byName: byName}
 			by[key] = s
 			order = append(order, s)
 		}
