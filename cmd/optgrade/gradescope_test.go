@@ -162,17 +162,7 @@ func copyFile(t *testing.T, from, to string, mode os.FileMode) {
 func TestIngestThenGrade(t *testing.T) {
 	py := needPython(t)
 	tmp := t.TempDir()
-	zipPath := filepath.Join(tmp, "canvas.zip")
-	f, _ := os.Create(zipPath)
-	zw := zip.NewWriter(f)
-	entries, _ := os.ReadDir("../../testdata/submissions/python-reference")
-	for i, e := range entries {
-		data, _ := os.ReadFile(filepath.Join("../../testdata/submissions/python-reference", e.Name()))
-		w, _ := zw.Create(fmt.Sprintf("doejane_LATE_12345_%d_%s", 900+i, e.Name()))
-		w.Write(data)
-	}
-	zw.Close()
-	f.Close()
+	zipPath := canvasZip(t, tmp)
 	subs := filepath.Join(tmp, "subs")
 	stdout, stderr, code := optgrade(t, "ingest", "--out", subs, zipPath)
 	if code != 0 || !strings.Contains(stdout, "12345") || !strings.Contains(stderr, "late") {

@@ -9,13 +9,15 @@ import (
 	"testing"
 )
 
-// A Canvas download marks a submission _LATE but records no time: the times saved from
-// Canvas's submissions API (--times) give the late penalty its days, and grade uses them.
-func TestIngestCanvasTimesThenGrade(t *testing.T) {
-	py := needPython(t)
-	tmp := t.TempDir()
-	zipPath := filepath.Join(tmp, "canvas.zip")
-	f, _ := os.Create(zipPath)
+// canvasZip writes a Canvas download in dir holding the Python reference as the late
+// submission of user 12345, and returns its path.
+func canvasZip(t *testing.T, dir string) string {
+	t.Helper()
+	zipPath := filepath.Join(dir, "canvas.zip")
+	f, err := os.Create(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
 	zw := zip.NewWriter(f)
 	entries, _ := os.ReadDir("../../testdata/submissions/python-reference")
 	for i, e := range entries {
@@ -25,6 +27,15 @@ func TestIngestCanvasTimesThenGrade(t *testing.T) {
 	}
 	zw.Close()
 	f.Close()
+	return zipPath
+}
+
+// A Canvas download marks a submission _LATE but records no time: the times saved from
+// Canvas's submissions API (--times) give the late penalty its days, and grade uses them.
+func TestIngestCanvasTimesThenGrade(t *testing.T) {
+	py := needPython(t)
+	tmp := t.TempDir()
+	zipPath := canvasZip(t, tmp)
 	// The course rubric's deadline is 2026-12-02T15:30:00+01:00: 1 day and 3 hours late.
 	times := filepath.Join(tmp, "submissions.json")
 	os.WriteFile(times, []byte(`[{"user_id": 12345, "submitted_at": "2026-12-03T17:30:00Z", "late": true}]`), 0o644)
