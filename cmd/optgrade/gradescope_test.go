@@ -160,23 +160,10 @@ func copyFile(t *testing.T, from, to string, mode os.FileMode) {
 // TestIngestThenGrade: a Canvas download ingested and graded: the student is the Canvas
 // user id, and with no time in the download there is no late penalty from file times.
 func TestIngestThenGrade(t *testing.T) {
-	py := needPython(t)
-	tmp := t.TempDir()
-	zipPath := canvasZip(t, tmp)
-	subs := filepath.Join(tmp, "subs")
-	stdout, stderr, code := optgrade(t, "ingest", "--out", subs, zipPath)
-	if code != 0 || !strings.Contains(stdout, "12345") || !strings.Contains(stderr, "late") {
-		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	res, stdout, stderr := ingestCanvasAndGrade(t, t.TempDir())
+	if !strings.Contains(stdout, "12345") || !strings.Contains(stderr, "late") {
+		t.Errorf("ingest:\n%s%s", stdout, stderr)
 	}
-	out := filepath.Join(tmp, "results")
-	if _, stderr, code := optgrade(t, "grade", "--python", py, "--rubric", courseRubric, "--out", out, subs); code != 0 {
-		t.Fatalf("grade: exit %d\n%s", code, stderr)
-	}
-	data, err := os.ReadFile(filepath.Join(out, "12345", "result.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := readJSONResult(t, string(data))
 	if res.Student != "12345" || res.Score != 100 || res.SubmittedAtSource != "none" || res.LatePenalty != 0 {
 		t.Errorf("student %q, score %g, time from %q, penalty %g; want 12345, 100, none, 0", res.Student, res.Score, res.SubmittedAtSource, res.LatePenalty)
 	}

@@ -109,7 +109,7 @@ func TestIngestBrightspaceWithoutRosterWarns(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := strings.Join(res.Warnings, "\n")
-	for _, want := range []string{"by display name only (2 of them)", "--roster FILE, a CSV of id, username, name", `"Jane Doe" (2)`} {
+	for _, want := range []string{"by display name only (2 of them;", "--roster FILE, a CSV of id, username, name", `"Jane Doe" (2)`} {
 		if !strings.Contains(all, want) {
 			t.Errorf("warnings lack %q:\n%s", want, all)
 		}
