@@ -13,6 +13,7 @@ import (
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/batch"
+	"github.com/optgrade/optgrade/grader/sandbox"
 )
 
 // Exit codes.
@@ -46,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// has written, and a second run resumes.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Whatever a submission left running outside its process group goes with the grader.
+	defer sandbox.KillOrphans()
 	app := newApp(stdout, stderr)
 	usageErrors(app.Commands, "")
 	err := app.RunContext(ctx, flagsFirst(app, args))

@@ -13,6 +13,7 @@
 //	                    kill(-pgid)), nobody for a root grader, exit statuses
 //	limits_unix.go      resource limits through prlimit(1) or the shell's ulimit
 //	sandbox_linux.go    bubblewrap, the parent-death signal, waitid without reaping
+//	orphans_linux.go    KillOrphans: the adopted leftovers of processes that left their group
 //	sandbox_darwin.go   macOS: no bubblewrap, no parent-death signal
 //	sandbox_windows.go  a job object: killed whole, capped memory, processes and CPU time;
 //	                    no file-system isolation
@@ -46,7 +47,11 @@
 // Config.ReadOnly.
 //
 // Processes that leave the process group (setsid) survive a group kill outside bubblewrap;
-// inside it they die with the pid namespace. RLIMIT_NPROC is not enforced by the kernel for
+// inside it they die with the pid namespace. On Linux the grader is a child subreaper:
+// such a process becomes its child once its parent ends, and KillOrphans (called as each
+// started process ends, and by the command before it exits) kills every child of the
+// grader outside the grader's own session and those of the started processes still
+// running. On macOS they escape. RLIMIT_NPROC is not enforced by the kernel for
 // root, which is one more reason for the switch to nobody; for nobody it counts the
 // processes and threads of every submission running at once.
 //

@@ -33,7 +33,12 @@ func (p *Process) reap() {
 	p.tree.kill()
 	p.reaped = true
 	p.mu.Unlock()
+	untrack(p.tree.pgid)
 }
 
 // adoptOrphans does nothing on macOS (no subreaper): orphans go to launchd, which reaps.
 func adoptOrphans() {}
+
+// KillOrphans does nothing on macOS: without a subreaper a process that left its group is
+// adopted by launchd, out of the grader's reach.
+func KillOrphans() {}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -108,12 +109,17 @@ func probeBwrap(asNobody bool) (string, error) {
 		}
 		cmd.SysProcAttr.Credential = nobodyCredential()
 	}
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
 	adoptOrphans()
-	out, err := cmd.CombinedOutput()
-	if cmd.Process != nil {
+	err = startTracked(cmd)
+	if err == nil {
+		err = cmd.Wait()
 		_ = KillGroup(cmd.Process.Pid)
 		reapGroup(cmd.Process.Pid)
+		untrack(cmd.Process.Pid)
 	}
+	out := buf.Bytes()
 	if err != nil {
 		msg := strings.TrimSpace(string(out))
 		if msg == "" {
@@ -157,6 +163,8 @@ func (p *Process) reap() {
 	p.mu.Unlock()
 	_ = p.cmd.Wait()
 	reapGroup(p.tree.pgid)
+	untrack(p.tree.pgid)
+	KillOrphans()
 }
 
 var subreaper sync.Once

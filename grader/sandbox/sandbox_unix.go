@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -136,10 +137,37 @@ type tree struct{ pgid int }
 // startTree starts cmd (Apply asked for a new session: the process leads its own group).
 func (c Config) startTree(cmd *exec.Cmd) (tree, error) {
 	adoptOrphans()
-	if err := cmd.Start(); err != nil {
+	if err := startTracked(cmd); err != nil {
 		return tree{}, err
 	}
 	return tree{pgid: cmd.Process.Pid}, nil
+}
+
+// tracked holds the processes started in a session of their own (Start's, the bubblewrap
+// probe) that have not been reaped: processes of their sessions are theirs, not orphans
+// for KillOrphans. Its lock also keeps KillOrphans from seeing a process between its
+// start and its tracking.
+var tracked = struct {
+	sync.Mutex
+	live map[int]bool // pid (= session id) → running
+}{live: map[int]bool{}}
+
+// startTracked starts cmd, which asked for a session of its own, and tracks it until untrack.
+func startTracked(cmd *exec.Cmd) error {
+	tracked.Lock()
+	defer tracked.Unlock()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	tracked.live[cmd.Process.Pid] = true
+	return nil
+}
+
+// untrack forgets a reaped process.
+func untrack(pid int) {
+	tracked.Lock()
+	delete(tracked.live, pid)
+	tracked.Unlock()
 }
 
 func (t tree) kill() { _ = KillGroup(t.pgid) }

@@ -142,3 +142,7 @@ func Alive(pid int) bool {
 	const stillActive = 259
 	return windows.GetExitCodeProcess(h, &code) == nil && code == stillActive
 }
+
+// KillOrphans does nothing on Windows: a job object holds every process a submission
+// starts, and is killed whole when it ends.
+func KillOrphans() {}
