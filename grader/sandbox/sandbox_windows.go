@@ -17,8 +17,8 @@ import (
 // KILL_ON_JOB_CLOSE when the grader lets go of it or dies). The job caps the memory of all
 // its processes together, their number, and the CPU time of each. There is no file-system
 // isolation and no user switch: the submission can read whatever the grader's user can.
-// A process the submission starts in the instant between its own start and its joining
-// the job escapes the job (Go cannot start a process suspended).
+// The submission is created suspended, put in its job, and only then resumed: nothing it
+// starts can escape the job.
 
 const treeWords = "Windows job object (killed whole); no file-system isolation: the submission can read whatever the grader's user can"
 
@@ -60,7 +60,7 @@ func (c Config) apply(cmd *exec.Cmd, dir string) (Isolation, error) {
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = &windows.SysProcAttr{}
 	}
-	cmd.SysProcAttr.CreationFlags |= windows.CREATE_NEW_PROCESS_GROUP
+	cmd.SysProcAttr.CreationFlags |= windows.CREATE_NEW_PROCESS_GROUP | windows.CREATE_SUSPENDED
 	if cmd.Dir == "" {
 		cmd.Dir = dir
 	}
@@ -101,18 +101,57 @@ func (c Config) startTree(cmd *exec.Cmd) (tree, error) {
 		windows.CloseHandle(job)
 		return tree{}, err
 	}
+	// apply created the process suspended: it runs only once it is in the job.
 	h, err := windows.OpenProcess(windows.PROCESS_SET_QUOTA|windows.PROCESS_TERMINATE, false, uint32(cmd.Process.Pid))
 	if err == nil {
 		err = windows.AssignProcessToJobObject(job, h)
 		windows.CloseHandle(h)
+		if err != nil {
+			err = fmt.Errorf("put the process in its job object: %w", err)
+		}
+	}
+	if err == nil {
+		err = resume(uint32(cmd.Process.Pid))
 	}
 	if err != nil {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		windows.CloseHandle(job)
-		return tree{}, fmt.Errorf("sandbox: put the process in its job object: %w", err)
+		return tree{}, fmt.Errorf("sandbox: %w", err)
 	}
 	return tree{job: job}, nil
+}
+
+// resume resumes the threads of the suspended process pid (one: its main thread). os/exec
+// closes the thread handle CreateProcess returns, so the thread is found by a snapshot.
+func resume(pid uint32) error {
+	snap, err := windows.CreateToolhelp32Snapshot(windows.TH32CS_SNAPTHREAD, 0)
+	if err != nil {
+		return fmt.Errorf("resume the process: %w", err)
+	}
+	defer windows.CloseHandle(snap)
+	var te windows.ThreadEntry32
+	te.Size = uint32(unsafe.Sizeof(te))
+	resumed := 0
+	for err = windows.Thread32First(snap, &te); err == nil; err = windows.Thread32Next(snap, &te) {
+		if te.OwnerProcessID != pid {
+			continue
+		}
+		th, err := windows.OpenThread(windows.THREAD_SUSPEND_RESUME, false, te.ThreadID)
+		if err != nil {
+			return fmt.Errorf("resume the process: %w", err)
+		}
+		_, err = windows.ResumeThread(th)
+		windows.CloseHandle(th)
+		if err != nil {
+			return fmt.Errorf("resume the process: %w", err)
+		}
+		resumed++
+	}
+	if resumed == 0 {
+		return errors.New("resume the process: it has no thread")
+	}
+	return nil
 }
 
 func (t tree) kill() { _ = windows.TerminateJobObject(t.job, 1) }
