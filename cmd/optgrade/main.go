@@ -17,8 +17,15 @@
 // internal error), 4 a batch was interrupted (run it again to resume).
 package main
 
-import "os"
+import (
+	"os"
+
+	"github.com/optgrade/optgrade/grader/sandbox"
+)
 
 func main() {
+	// A root grader's submissions run as nobody, who could read the rubric's path in
+	// /proc/<grader>/cmdline.
+	sandbox.HideArgs()
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
