@@ -60,4 +60,6 @@ func TestSubmissionCannotReadGraderArgs(t *testing.T) {
 	}
 }
 
-func pyQuote(s string) string { return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'" }
+func pyQuote(s string) string {
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
+}
