@@ -130,3 +130,17 @@ func findMutant(t *testing.T, op, name, fn string) reference.Variant {
 	t.Fatalf("operator %s makes no mutant %s of %s", op, name, fn)
 	return reference.Variant{}
 }
+
+// TestInsideOpsInTable checks that every operator the reference's mutation points are
+// filed under has its row in mutationOps, so no point goes unmeasured.
+func TestInsideOpsInTable(t *testing.T) {
+	for _, op := range []string{"reduce-axis", "drop-axis", "loop-bound", "stale"} {
+		found := false
+		for _, o := range mutationOps {
+			found = found || o.Name == op
+		}
+		if !found {
+			t.Errorf("no operator %s in mutationOps", op)
+		}
+	}
+}
