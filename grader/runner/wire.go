@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -49,7 +50,9 @@ const (
 // wherever a number may be, and, inside the result, the strings "NaN", "Infinity" and
 // "-Infinity" decode as those numbers too; every other string stays a string.
 func decodeResponse(line []byte, budget int) (resp response, kind decoded, near string, spent int) {
-	d := decoder{b: line, budget: budget}
+	stack := stacks.Get().(*[]any)
+	d := decoder{b: line, budget: budget, stack: (*stack)[:0]}
+	defer func() { *stack = d.stack[:0]; stacks.Put(stack) }()
 	d.space()
 	if !d.peek('{') {
 		return resp, notResponse, "", 0
@@ -140,6 +143,9 @@ func parseID(raw []byte) (int64, bool) {
 	return int64(f), true
 }
 
+// stacks holds the decoders' element stacks (see decoder.array), reused across lines.
+var stacks = sync.Pool{New: func() any { s := make([]any, 0, 64); return &s }}
+
 // decoder reads one JSON value at a time from b, in place, within limits. After a
 // failure, limit says which limit was broken ("" for a syntax error).
 type decoder struct {
@@ -148,6 +154,7 @@ type decoder struct {
 	depth         int
 	budget, spent int
 	limit         string
+	stack         []any // the elements of the arrays being read
 }
 
 func (d *decoder) peek(c byte) bool { return d.i < len(d.b) && d.b[d.i] == c }
@@ -230,20 +237,23 @@ func (d *decoder) array(nonFinite bool) (any, bool) {
 		return nil, false
 	}
 	d.i++ // [
-	out := []any{}
 	d.space()
 	if d.peek(']') {
 		d.i++
 		d.depth--
-		return out, true
+		return []any{}, true
 	}
+	// The elements are collected on a stack shared by the nested arrays, then copied into
+	// a slice of their exact length: one allocation per array.
+	base := len(d.stack)
+	defer func() { clear(d.stack[base:]); d.stack = d.stack[:base] }()
 	for {
 		d.space()
 		v, ok := d.value(nonFinite)
 		if !ok {
 			return nil, false
 		}
-		out = append(out, v)
+		d.stack = append(d.stack, v)
 		d.space()
 		switch {
 		case d.peek(','):
@@ -251,7 +261,7 @@ func (d *decoder) array(nonFinite bool) (any, bool) {
 		case d.peek(']'):
 			d.i++
 			d.depth--
-			return out, true
+			return append([]any(nil), d.stack[base:]...), true
 		default:
 			return nil, false
 		}
@@ -321,7 +331,7 @@ func (d *decoder) str() (string, bool) {
 				return "", false
 			}
 			if plain {
-				return string(d.b[start+1 : j]), true
+				return intern(d.b[start+1 : j]), true
 			}
 			var s string
 			if json.Unmarshal(d.b[start:d.i], &s) != nil {
@@ -331,6 +341,27 @@ func (d *decoder) str() (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// intern returns the protocol's common keys without allocating a string for them.
+func intern(b []byte) string {
+	switch string(b) {
+	case "id":
+		return "id"
+	case "result":
+		return "result"
+	case "error":
+		return "error"
+	case "w":
+		return "w"
+	case "m":
+		return "m"
+	case "v":
+		return "v"
+	case "loss":
+		return "loss"
+	}
+	return string(b)
 }
 
 // number reads a JSON number (or -Infinity). A number beyond float64 is refused by name.
