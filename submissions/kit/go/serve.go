@@ -260,10 +260,13 @@ type request struct {
 // answer returns the response line to one request line, or nil for a line that is not a
 // request (noted on notes).
 func answer(fns *Functions, line []byte, notes io.Writer) []byte {
-	var req request
-	if err := json.Unmarshal(line, &req); err != nil {
-		fmt.Fprintf(notes, "optgrade kit: not a JSON request, ignored: %v\n", err)
-		return nil
+	req, ok := parseRequest(line)
+	if !ok {
+		req = request{}
+		if err := json.Unmarshal(line, &req); err != nil {
+			fmt.Fprintf(notes, "optgrade kit: not a JSON request, ignored: %v\n", err)
+			return nil
+		}
 	}
 	id := req.ID
 	if len(id) == 0 {
