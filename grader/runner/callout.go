@@ -27,12 +27,12 @@ type callOutput struct {
 	drop   map[int64]int
 	ended  map[int64]bool
 	marked bool // some marker was seen
-	// moved is closed (and replaced) when a marker is read, to wake a take waiting for it.
+	// moved, made by a take that waits, is closed (and cleared) when a marker is read.
 	moved chan struct{}
 }
 
 func newCallOutput() *callOutput {
-	return &callOutput{cur: -1, bufs: map[int64][]byte{}, drop: map[int64]int{}, ended: map[int64]bool{}, moved: make(chan struct{})}
+	return &callOutput{cur: -1, bufs: map[int64][]byte{}, drop: map[int64]int{}, ended: map[int64]bool{}}
 }
 
 // line takes one line of stderr (start says it starts a line); it reports whether the line
@@ -51,8 +51,10 @@ func (co *callOutput) line(b []byte, start bool) bool {
 				return false
 			}
 			co.marked = true
-			close(co.moved)
-			co.moved = make(chan struct{})
+			if co.moved != nil {
+				close(co.moved)
+				co.moved = nil
+			}
 			if m == markCall {
 				co.cur = id
 			} else {
@@ -93,6 +95,9 @@ func (co *callOutput) take(id int64, wait bool) string {
 			t := time.NewTimer(200 * time.Millisecond)
 			defer t.Stop()
 			timeout = t.C
+		}
+		if co.moved == nil {
+			co.moved = make(chan struct{})
 		}
 		moved := co.moved
 		co.mu.Unlock()

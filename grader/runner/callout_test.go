@@ -3,6 +3,7 @@ package runner
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCallOutput(t *testing.T) {
@@ -37,5 +38,33 @@ func TestCallOutput(t *testing.T) {
 	}
 	if len(co.bufs) != 0 {
 		t.Errorf("%d calls' output kept after take", len(co.bufs))
+	}
+}
+
+// TestCallOutputWaitsForTheEnd: take waits for a call's end marker that stderr has not
+// delivered yet, and returns as soon as it comes (not after its 200 ms limit); without
+// one it gives up after the limit.
+func TestCallOutputWaitsForTheEnd(t *testing.T) {
+	co := newCallOutput()
+	co.expectMarks()
+	co.line([]byte("\x1eoptgrade call 5\n"), true)
+	co.line([]byte("late line\n"), true)
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		co.line([]byte("last line\n"), true)
+		co.line([]byte("\x1eoptgrade end 5\n"), true)
+	}()
+	start := time.Now()
+	if got := co.take(5, true); got != "late line\nlast line\n" {
+		t.Errorf("call 5 printed %q", got)
+	}
+	if waited := time.Since(start); waited < 15*time.Millisecond || waited > 150*time.Millisecond {
+		t.Errorf("waited %s for the end marker sent after 20 ms", waited)
+	}
+	co.line([]byte("\x1eoptgrade call 6\n"), true)
+	start = time.Now()
+	co.take(6, true)
+	if waited := time.Since(start); waited < 190*time.Millisecond {
+		t.Errorf("gave up after %s without an end marker, want 200 ms", waited)
 	}
 }
