@@ -51,18 +51,41 @@ func KillOrphans() {
 // orphans lists the children of the grader (pid me, session mine) that belong to no live
 // started process.
 func orphans(me, mine int) []int {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
 	var pids []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
+	for _, pid := range children(me) {
 		ppid, sid, ok := procStat(pid)
 		if ok && ppid == me && sid != mine && !tracked.live[sid] && !tracked.live[pid] {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// children lists the processes that may be children of the grader (pid me): those of
+// /proc/self/task/*/children (an adopted orphan may be the child of any of its threads), or
+// every process where the kernel has no such file.
+func children(me int) []int {
+	var pids []int
+	tasks, err := os.ReadDir("/proc/self/task")
+	for _, t := range tasks {
+		b, rerr := os.ReadFile("/proc/self/task/" + t.Name() + "/children")
+		if rerr != nil {
+			err = rerr
+			break
+		}
+		for _, f := range bytes.Fields(b) {
+			if pid, err := strconv.Atoi(string(f)); err == nil {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	if err == nil {
+		return pids
+	}
+	entries, _ := os.ReadDir("/proc")
+	pids = pids[:0]
+	for _, e := range entries {
+		if pid, err := strconv.Atoi(e.Name()); err == nil && pid != me {
 			pids = append(pids, pid)
 		}
 	}
