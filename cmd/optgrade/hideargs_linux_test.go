@@ -18,31 +18,10 @@ func TestSubmissionCannotReadGraderArgs(t *testing.T) {
 		t.Skip("only a root grader hides its arguments: otherwise the submission runs as the grader's own user")
 	}
 	py := needPython(t)
-	bin := filepath.Join(t.TempDir(), "optgrade")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	shared, err := os.MkdirTemp("", "optgrade-cmdline-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(shared) })
-	if err := os.Chmod(shared, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	sub := filepath.Join(t.TempDir(), "snoop")
-	if err := os.CopyFS(sub, os.DirFS("../../testdata/submissions/python-reference")); err != nil {
-		t.Fatal(err)
-	}
-	solution, err := os.ReadFile(filepath.Join(sub, "solution.py"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	snoop := "import os as _os\n" +
-		"open(" + pyQuote(filepath.Join(shared, "cmdline")) + ", 'wb').write(open('/proc/%d/cmdline' % _os.getppid(), 'rb').read())\n"
-	if err := os.WriteFile(filepath.Join(sub, "solution.py"), append([]byte(snoop), solution...), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bin := buildOptgrade(t)
+	shared := nobodyDir(t)
+	sub := referenceWithPrelude(t, "snoop", "import os as _os\n"+
+		"open("+pyQuote(filepath.Join(shared, "cmdline"))+", 'wb').write(open('/proc/%d/cmdline' % _os.getppid(), 'rb').read())\n")
 	rubric, err := filepath.Abs(courseRubric)
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +37,16 @@ func TestSubmissionCannotReadGraderArgs(t *testing.T) {
 	if got := strings.TrimRight(string(seen), "\x00"); got != "optgrade\x00check" {
 		t.Errorf("the submission read the grader's command line %q, want only %q", got, "optgrade\x00check")
 	}
+}
+
+// buildOptgrade builds the optgrade binary: what main does before run matters.
+func buildOptgrade(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "optgrade")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 func pyQuote(s string) string {

@@ -20,10 +20,7 @@ func TestBatchSurvivesSIGKILL(t *testing.T) {
 		t.Skip("builds the binary and grades a batch five times")
 	}
 	py := needPython(t)
-	bin := filepath.Join(t.TempDir(), "optgrade")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildOptgrade(t)
 	// The same folders for both batches, so the submission times (file dates) agree.
 	subs := t.TempDir()
 	for _, s := range []string{"python-reference", "broken-log10", "misbehaving"} {

@@ -14,31 +14,12 @@ import (
 // group) leaves nothing running once check returns, under --sandbox none.
 func TestSetsidSleeperGoneAfterCheck(t *testing.T) {
 	py := needPython(t)
-	// Reachable by nobody: the submission runs as nobody when the tests run as root.
-	shared, err := os.MkdirTemp("", "optgrade-escape-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(shared) })
-	if err := os.Chmod(shared, 0o777); err != nil {
-		t.Fatal(err)
-	}
+	shared := nobodyDir(t)
 	marker := filepath.Join(shared, "marker")
 	t.Cleanup(func() { killMatching(t, marker) }) // were the fix to fail: kill by pid what the test started
-	sub := filepath.Join(t.TempDir(), "escape")
-	if err := os.CopyFS(sub, os.DirFS("../../testdata/submissions/python-reference")); err != nil {
-		t.Fatal(err)
-	}
-	solution, err := os.ReadFile(filepath.Join(sub, "solution.py"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	spawn := "import subprocess as _sp\n" +
-		"_sp.Popen(['/bin/sh', '-c', 'while :; do echo alive > " + marker + "; sleep 0.05; done'], start_new_session=True,\n" +
-		"          stdin=_sp.DEVNULL, stdout=_sp.DEVNULL, stderr=_sp.DEVNULL)\n"
-	if err := os.WriteFile(filepath.Join(sub, "solution.py"), append([]byte(spawn), solution...), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	sub := referenceWithPrelude(t, "escape", "import subprocess as _sp\n"+
+		"_sp.Popen(['/bin/sh', '-c', 'while :; do echo alive > "+marker+"; sleep 0.05; done'], start_new_session=True,\n"+
+		"          stdin=_sp.DEVNULL, stdout=_sp.DEVNULL, stderr=_sp.DEVNULL)\n")
 	_, stderr, code := optgrade(t, "check", "--sandbox", "none", "--python", py, "-r", courseRubric, sub)
 	if code != 0 {
 		t.Fatalf("check: exit %d\n%s", code, stderr)
@@ -51,6 +32,39 @@ func TestSetsidSleeperGoneAfterCheck(t *testing.T) {
 	if _, err := os.Stat(marker); err == nil {
 		t.Error("a setsid process of the submission outlived check: it wrote its marker again")
 	}
+}
+
+// nobodyDir is a temporary folder that nobody may write: a submission runs as nobody when
+// the tests run as root.
+func nobodyDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "optgrade-shared-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// referenceWithPrelude is a copy of the Python reference submission, named name, whose
+// solution.py first runs the Python code prelude.
+func referenceWithPrelude(t *testing.T, name, prelude string) string {
+	t.Helper()
+	sub := filepath.Join(t.TempDir(), name)
+	if err := os.CopyFS(sub, os.DirFS("../../testdata/submissions/python-reference")); err != nil {
+		t.Fatal(err)
+	}
+	solution, err := os.ReadFile(filepath.Join(sub, "solution.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sub, "solution.py"), append([]byte(prelude), solution...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return sub
 }
 
 // killMatching kills, by pid, the processes whose command line holds s.
