@@ -12,7 +12,8 @@
 //	sandbox_unix.go     Linux and macOS: own session and process group (killed whole with
 //	                    kill(-pgid)), nobody for a root grader, exit statuses
 //	limits_unix.go      resource limits through prlimit(1) or the shell's ulimit
-//	sandbox_linux.go    bubblewrap, the parent-death signal, waitid without reaping
+//	sandbox_linux.go    bubblewrap, its limit gate (prlimit(2) before the program runs),
+//	                    the parent-death signal, waitid without reaping
 //	orphans_linux.go    KillOrphans: the adopted leftovers of processes that left their group
 //	sandbox_darwin.go   macOS: no bubblewrap, no parent-death signal
 //	sandbox_windows.go  a job object: killed whole, capped memory, processes and CPU time;
@@ -24,8 +25,12 @@
 //     controlling terminal, and killed with SIGKILL if the thread of the grader that
 //     started it goes away;
 //   - under resource limits — CPU seconds, address space, processes, file size, no core
-//     files — set by /usr/bin/prlimit when it exists, else by `sh -c 'ulimit …; exec "$@"'`,
-//     so that only the child gets them (setrlimit in the grader would limit the grader);
+//     files — that only the child gets (setrlimit in the grader would limit the grader).
+//     Inside bubblewrap the grader sets them with prlimit(2) on the sandbox's first
+//     process while bwrap holds it, before anything of the submission runs (--info-fd,
+//     --block-fd): no extra process. Without bubblewrap, or when that fails (then for the
+//     rest of the grader's life), /usr/bin/prlimit sets them when it exists, else
+//     `sh -c 'ulimit …; exec "$@"'`;
 //   - inside bubblewrap (bwrap) where it works: /usr, /etc and the /bin, /lib, /lib64, /sbin
 //     links read-only; the submission's own working copy bind-mounted writable at its own
 //     path and used as the working directory; a private /tmp, /proc and /dev; every

@@ -1,10 +1,12 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -109,23 +111,51 @@ type Process struct {
 // directory, and starts it. The process is reaped in the background: Done is closed when
 // it has ended, and whatever it left running in its tree has been killed by then.
 func (c Config) Start(cmd *exec.Cmd, dir string) (*Process, error) {
-	iso, err := c.apply(cmd, dir)
+	spare := cloneCmd(cmd)
+	p, err := c.start(cmd, dir)
+	if errors.Is(err, errGate) {
+		// The limits could not be set inside bubblewrap (the program never ran): once
+		// more, the other way. The gate stays off.
+		return c.start(spare, dir)
+	}
+	return p, err
+}
+
+func (c Config) start(cmd *exec.Cmd, dir string) (*Process, error) {
+	iso, gate, err := c.apply(cmd, dir)
 	if err != nil {
 		return nil, err
 	}
 	p := &Process{cmd: cmd, iso: iso, done: make(chan struct{})}
-	if p.tree, err = c.startTree(cmd); err != nil {
+	p.tree, err = c.startTree(cmd)
+	if err != nil {
+		gate.close()
 		return nil, err
 	}
+	gate.started()
 	go func() {
 		p.reap()
 		p.state = cmd.ProcessState
 		close(p.done)
 	}()
+	if err := gate.open(p); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
-// Pid is the process id of the started program (or of its wrapper: prlimit, bwrap).
+// cloneCmd copies a command that has not started, for a second attempt.
+func cloneCmd(cmd *exec.Cmd) *exec.Cmd {
+	c := &exec.Cmd{Path: cmd.Path, Args: slices.Clone(cmd.Args), Env: cmd.Env, Dir: cmd.Dir, Err: cmd.Err,
+		Stdin: cmd.Stdin, Stdout: cmd.Stdout, Stderr: cmd.Stderr, ExtraFiles: slices.Clone(cmd.ExtraFiles)}
+	if cmd.SysProcAttr != nil {
+		attr := *cmd.SysProcAttr
+		c.SysProcAttr = &attr
+	}
+	return c
+}
+
+// Pid is the process id of the started program (or of its wrapper: bwrap, prlimit).
 func (p *Process) Pid() int { return p.cmd.Process.Pid }
 
 // Isolation says what isolates the process.

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"errors"
+	"os/exec"
 
 	"golang.org/x/sys/unix"
 )
@@ -17,7 +18,11 @@ func Bubblewrap() (string, error) { return "", errNoBwrap }
 
 func bubblewrap(bool) (string, error) { return "", errNoBwrap }
 
-func bwrapCommand(argv []string, _ string, _, _ []string, _ bool) []string { return argv }
+func bwrapCommand(argv []string, _ string, _, _ []string, _ bool, _ ...string) []string { return argv }
+
+func gateOn() bool { return false }
+
+func newLimitGate(*exec.Cmd, []limit) (*limitGate, []string, error) { return nil, nil, nil }
 
 func hidden(string, string, []string) string { return "" }
 

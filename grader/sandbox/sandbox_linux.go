@@ -3,15 +3,21 @@ package sandbox
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -131,8 +137,8 @@ func probeBwrap(asNobody bool) (string, error) {
 }
 
 // bwrapCommand wraps argv in bubblewrap: dir and readWrite writable, the system and
-// readOnly visible.
-func bwrapCommand(argv []string, dir string, readOnly, readWrite []string, asNobody bool) []string {
+// readOnly visible; extra are more bwrap options.
+func bwrapCommand(argv []string, dir string, readOnly, readWrite []string, asNobody bool, extra ...string) []string {
 	bwrap, _ := bubblewrap(asNobody)
 	var rw []string
 	for _, p := range readWrite {
@@ -140,7 +146,7 @@ func bwrapCommand(argv []string, dir string, readOnly, readWrite []string, asNob
 			rw = append(rw, "--bind", filepath.Clean(p), filepath.Clean(p))
 		}
 	}
-	return slices.Concat([]string{bwrap}, bwrapArgs(dir, readOnly), rw, []string{"--"}, argv)
+	return slices.Concat([]string{bwrap}, bwrapArgs(dir, readOnly), rw, extra, []string{"--"}, argv)
 }
 
 // dieWithGrader asks the kernel to kill the process when the grader's thread that started
@@ -223,4 +229,192 @@ func hidden(path, dir string, readOnly []string) string {
 		}
 	}
 	return ""
+}
+
+// limitGate sets the resource limits inside bubblewrap without a wrapper process (an exec
+// of prlimit(1) before bwrap was a fixed cost of every start). bwrap reports the pid of
+// its sandbox's first process (--info-fd) and holds that process, before it starts
+// anything of the submission, until a byte arrives (--block-fd); the grader sets the
+// limits of that process with prlimit(2) meanwhile, and every process of the submission
+// inherits them. The gate is opened only once every limit is set: on any failure the
+// sandbox is killed first, and Start falls back to the prlimit program.
+type limitGate struct {
+	lim         []limit
+	cred        *syscall.Credential // the sandbox's user when it is not the grader's, else nil
+	info, block *os.File            // the grader's ends: bwrap's report, the byte that releases it
+	theirs      [2]*os.File         // bwrap's ends, closed in the grader once it has started
+}
+
+// gateOff is set once the gate failed here: later starts use the prlimit program.
+var gateOff atomic.Bool
+
+// gateOn says whether limits inside bubblewrap are set through the gate.
+func gateOn() bool { return !gateOff.Load() }
+
+// errGate wraps why the gate could not set the limits.
+var errGate = errors.New("sandbox: could not set the resource limits inside bubblewrap")
+
+const (
+	gateTimeout = 10 * time.Second // the wait for bwrap's report
+	// permWait is how long prlimit(2) is retried on EPERM: a setuid bwrap reports its
+	// child before the child drops its privileges.
+	permWait = time.Second
+)
+
+// newLimitGate passes two pipes to cmd and returns the bwrap options that use them, or
+// nil when the gate is off here.
+func newLimitGate(cmd *exec.Cmd, lim []limit) (*limitGate, []string, error) {
+	if gateOff.Load() {
+		return nil, nil, nil
+	}
+	infoR, infoW, err := os.Pipe()
+	if err != nil {
+		return nil, nil, fmt.Errorf("sandbox: %w", err)
+	}
+	blockR, blockW, err := os.Pipe()
+	if err != nil {
+		infoR.Close()
+		infoW.Close()
+		return nil, nil, fmt.Errorf("sandbox: %w", err)
+	}
+	fd := 3 + len(cmd.ExtraFiles)
+	cmd.ExtraFiles = append(cmd.ExtraFiles, infoW, blockR)
+	g := &limitGate{lim: lim, info: infoR, block: blockW, theirs: [2]*os.File{infoW, blockR}}
+	if c := cmd.SysProcAttr.Credential; c != nil && int(c.Uid) != os.Geteuid() {
+		g.cred = c
+	}
+	return g, []string{"--info-fd", strconv.Itoa(fd), "--block-fd", strconv.Itoa(fd + 1)}, nil
+}
+
+// started closes bwrap's ends of the pipes in the grader (cmd has started, or failed to).
+func (g *limitGate) started() {
+	if g != nil {
+		g.theirs[0].Close()
+		g.theirs[1].Close()
+	}
+}
+
+// close closes every end (the start failed: nothing waits at the gate).
+func (g *limitGate) close() {
+	if g != nil {
+		g.started()
+		g.info.Close()
+		g.block.Close()
+	}
+}
+
+// open sets the limits of p's sandbox and lets it run the program. When bwrap ended
+// without starting a sandbox (its own complaint is on the program's stderr), there is
+// nothing to limit, and p has ended. On an error (errGate) p has been killed and reaped,
+// and the gate is off for later starts.
+func (g *limitGate) open(p *Process) error {
+	if g == nil {
+		return nil
+	}
+	defer g.block.Close() // last: only an open gate, or a dead sandbox, may see it closed
+	pid, err := g.childPid()
+	if errors.Is(err, io.EOF) {
+		<-p.Done() // the group, and with it anything bwrap left, has been killed
+		return nil
+	}
+	if err == nil {
+		err = g.setLimits(pid)
+	}
+	if err == nil {
+		if _, werr := g.block.Write([]byte{1}); werr != nil && !errors.Is(werr, unix.EPIPE) {
+			err = werr // EPIPE: the sandbox is gone already, and p says why
+		}
+	}
+	if err != nil {
+		p.Kill()
+		<-p.Done()
+		gateOff.Store(true)
+		return fmt.Errorf("%w: %v", errGate, err)
+	}
+	return nil
+}
+
+// childPid reads bwrap's report: {"child-pid": N, …}. io.EOF means bwrap closed it
+// without a word (it ended).
+func (g *limitGate) childPid() (int, error) {
+	defer g.info.Close()
+	_ = g.info.SetReadDeadline(time.Now().Add(gateTimeout))
+	var info struct {
+		Pid int `json:"child-pid"`
+	}
+	if err := json.NewDecoder(io.LimitReader(g.info, 64<<10)).Decode(&info); err != nil {
+		return 0, err
+	}
+	if info.Pid <= 1 {
+		return 0, errors.New("bwrap reported no child pid")
+	}
+	return info.Pid, nil
+}
+
+// setLimits sets the limits of process pid. prlimit(2) needs the caller's user and group
+// ids to be the target's, or CAP_SYS_RESOURCE: for a sandbox that runs as nobody, a root
+// grader (which may lack that capability in a container) calls it from a thread that
+// switches to nobody's real and effective ids for the call, keeping root as its saved
+// id, and switches back — that thread only (raw system calls), locked to its goroutine
+// meanwhile. A thread that could not switch back is never given back to the runtime (nor
+// ended: a process it started would get its parent-death signal).
+func (g *limitGate) setLimits(pid int) error {
+	if g.cred == nil {
+		return prlimitAll(pid, g.lim)
+	}
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		ruid, euid, _ := unix.Getresuid()
+		rgid, egid, _ := unix.Getresgid()
+		uid, gid := uintptr(g.cred.Uid), uintptr(g.cred.Gid)
+		if _, _, e := unix.RawSyscall(unix.SYS_SETRESGID, gid, gid, uintptr(egid)); e != 0 {
+			runtime.UnlockOSThread() // nothing changed
+			done <- fmt.Errorf("setresgid: %w", e)
+			return
+		}
+		var err error
+		if _, _, e := unix.RawSyscall(unix.SYS_SETRESUID, uid, uid, uintptr(euid)); e != 0 {
+			err = fmt.Errorf("setresuid: %w", e)
+		} else {
+			err = prlimitAll(pid, g.lim)
+		}
+		_, _, e1 := unix.RawSyscall(unix.SYS_SETRESUID, uintptr(ruid), uintptr(euid), uintptr(euid))
+		_, _, e2 := unix.RawSyscall(unix.SYS_SETRESGID, uintptr(rgid), uintptr(egid), uintptr(egid))
+		done <- err
+		if e1 != 0 || e2 != 0 {
+			select {} // keep the thread out of use
+		}
+		runtime.UnlockOSThread()
+	}()
+	return <-done
+}
+
+// prlimit is prlimit(2); a variable so that tests can make it fail.
+var prlimit = unix.Prlimit
+
+func prlimitAll(pid int, lim []limit) error {
+	deadline := time.Now().Add(permWait)
+	for _, l := range lim {
+		rl := unix.Rlimit{Cur: rlimValue(l.soft), Max: rlimValue(l.hard)}
+		for {
+			err := prlimit(pid, l.resource, &rl, nil)
+			if err == unix.EINTR || (err == unix.EPERM && time.Now().Before(deadline)) {
+				time.Sleep(time.Millisecond)
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("prlimit %s: %w", l.words, err)
+			}
+			break
+		}
+	}
+	return nil
+}
+
+func rlimValue(v int64) uint64 {
+	if v < 0 {
+		return unix.RLIM_INFINITY
+	}
+	return uint64(v)
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -9,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // run runs a shell script isolated by cfg in dir and returns its combined output.
@@ -17,12 +20,29 @@ func run(t *testing.T, cfg Config, dir, script string) (string, Isolation, error
 	cmd := exec.Command("/bin/sh", "-c", script)
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir}
-	iso, err := cfg.apply(cmd, dir)
+	return start(t, cfg, cmd, dir)
+}
+
+// start starts cmd isolated by cfg in dir, as the runner does (Start), waits for it and
+// returns its combined output; the error says how it ended unless it exited with 0.
+func start(t *testing.T, cfg Config, cmd *exec.Cmd, dir string) (string, Isolation, error) {
+	t.Helper()
+	r, w, err := os.Pipe()
 	if err != nil {
-		t.Fatalf("apply: %v", err)
+		t.Fatal(err)
 	}
-	out, err := cmd.CombinedOutput()
-	return strings.TrimSpace(string(out)), iso, err
+	defer r.Close()
+	cmd.Stdout, cmd.Stderr = w, w
+	p, err := cfg.Start(cmd, dir)
+	w.Close()
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	out, _ := io.ReadAll(r)
+	if why := p.Wait(); why != "exited with status 0" {
+		err = errors.New(why)
+	}
+	return strings.TrimSpace(string(out)), p.Isolation(), err
 }
 
 // workDir returns a working directory nobody can reach, as the process runner makes them.
@@ -72,6 +92,58 @@ func TestApplyLimits(t *testing.T) {
 				t.Errorf("String() = %q", iso)
 			}
 		})
+	}
+}
+
+// Inside bubblewrap the limits are set on the sandbox before the program runs, by the
+// grader itself (no prlimit process): the program and everything it starts has them.
+func TestBwrapLimits(t *testing.T) {
+	if _, err := Bubblewrap(); err != nil {
+		t.Skipf("no bubblewrap: %v", err)
+	}
+	cfg := Config{CPUSeconds: 7, MemoryBytes: 512 << 20, FileBytes: 1 << 20, Processes: 99}
+	const script = `ulimit -t; ulimit -v; ulimit -f; ulimit -c; ulimit -p 2>/dev/null || ulimit -u; ulimit -H -t; sh -c 'ulimit -v'`
+	const want = "7\n524288\n2048\n0\n99\n9\n524288"
+	cmd := exec.Command("/bin/sh", "-c", script)
+	out, iso, err := start(t, cfg, cmd, workDir(t))
+	if err != nil || out != want {
+		t.Fatalf("limits (%v):\n%s\nwant\n%s", err, out, want)
+	}
+	if !iso.Bwrap || iso.Limits != "prlimit" || filepath.Base(cmd.Args[0]) != "bwrap" {
+		t.Errorf("isolation %s, command %q: want bubblewrap started directly", iso, cmd.Args)
+	}
+}
+
+// When the limits cannot be set inside bubblewrap, the program does not run that way: the
+// sandbox is killed before it starts anything, and the start is made again with the
+// prlimit program, which later starts use too.
+func TestBwrapLimitsFallBack(t *testing.T) {
+	if _, err := Bubblewrap(); err != nil {
+		t.Skipf("no bubblewrap: %v", err)
+	}
+	if prlimitLookup() == "" {
+		t.Skip("no prlimit here")
+	}
+	saved := prlimit
+	prlimit = func(int, int, *unix.Rlimit, *unix.Rlimit) error { return unix.EPERM }
+	defer func() { prlimit = saved; gateOff.Store(false) }()
+	dir := workDir(t)
+	run := func() (string, []string) {
+		cmd := exec.Command("/bin/sh", "-c", `echo ran >> runs; wc -l < runs; ulimit -t`)
+		out, _, err := start(t, Config{CPUSeconds: 7}, cmd, dir)
+		if err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		return out, cmd.Args
+	}
+	if out, _ := run(); out != "1\n7" {
+		t.Errorf("first start: %q, want the program run once, with its limits", out)
+	}
+	if !gateOff.Load() {
+		t.Error("the gate is still on after it failed")
+	}
+	if out, args := run(); out != "2\n7" || filepath.Base(args[0]) != "prlimit" {
+		t.Errorf("second start: %q by %q, want prlimit's", out, args)
 	}
 }
 
@@ -164,20 +236,15 @@ func TestApplyNobody(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := workDir(t)
-	cmd := exec.Command(prog)
-	iso, err := Config{ReadOnly: []string{private}}.apply(cmd, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.CombinedOutput()
-	if err != nil || strings.TrimSpace(string(out)) != "0" || !strings.Contains(iso.String(), "runs as root: ") {
+	out, iso, err := start(t, Config{ReadOnly: []string{private}}, exec.Command(prog), dir)
+	if err != nil || out != "0" || !strings.Contains(iso.String(), "runs as root: ") {
 		t.Errorf("out %q (%v), isolation %s", out, err, iso)
 	}
 }
 
 func TestApplyDisabled(t *testing.T) {
 	cmd := exec.Command("/bin/sh", "-c", "ulimit -c")
-	iso, err := Config{Disable: true}.apply(cmd, "relative/is/fine/here")
+	iso, _, err := Config{Disable: true}.apply(cmd, "relative/is/fine/here")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,11 +258,11 @@ func TestApplyDisabled(t *testing.T) {
 
 func TestApplyErrors(t *testing.T) {
 	cmd := exec.Command("optgrade-no-such-program")
-	if _, err := (Config{}).apply(cmd, t.TempDir()); err == nil {
+	if _, _, err := (Config{}).apply(cmd, t.TempDir()); err == nil {
 		t.Error("apply accepted a command that was not found")
 	}
 	cmd = exec.Command("/bin/true")
-	if _, err := (Config{}).apply(cmd, "relative"); err == nil {
+	if _, _, err := (Config{}).apply(cmd, "relative"); err == nil {
 		t.Error("apply accepted a relative working directory")
 	}
 }
@@ -207,7 +274,7 @@ func TestKillGroup(t *testing.T) {
 		}
 	}
 	cmd := exec.Command("/bin/sh", "-c", "sleep 100 & sleep 100")
-	if _, err := (Config{Disable: true}).apply(cmd, "/"); err != nil {
+	if _, _, err := (Config{Disable: true}).apply(cmd, "/"); err != nil {
 		t.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
@@ -303,12 +370,12 @@ func TestHiddenProgramRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(prog, "-c", "true")
-	_, err := Config{}.apply(cmd, workDir(t))
+	_, _, err := Config{}.apply(cmd, workDir(t))
 	if err == nil || !strings.Contains(err.Error(), "is outside what the sandbox shows") {
 		t.Errorf("apply = %v, want a refusal", err)
 	}
 	cmd = exec.Command(prog, "-c", "true")
-	if _, err := (Config{ReadOnly: []string{course}}).apply(cmd, workDir(t)); err != nil {
+	if _, _, err := (Config{ReadOnly: []string{course}}).apply(cmd, workDir(t)); err != nil {
 		t.Errorf("a configured folder: %v", err)
 	}
 }

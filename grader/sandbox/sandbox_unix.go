@@ -45,8 +45,8 @@ func (c Config) plan() Isolation {
 	lim := c.limitList()
 	if len(lim) > 0 {
 		iso.limits = limitWords(lim)
-		if prlimitPath() != "" {
-			iso.Limits = "prlimit"
+		if (iso.Bwrap && gateOn()) || prlimitPath() != "" {
+			iso.Limits = "prlimit" // inside bubblewrap the system call, else the program
 		} else {
 			iso.Limits = "ulimit"
 		}
@@ -56,14 +56,16 @@ func (c Config) plan() Isolation {
 
 // apply configures cmd — its Path, Args, Dir and Env set, not yet started — to run
 // isolated, with dir (the submission's own working copy, an absolute path) as its writable
-// working directory: cmd.Path and cmd.Args become a wrapper command line (prlimit, bwrap)
-// that ends in the original one, and cmd.SysProcAttr asks for a new session. apply
-// returns what it did. A root grader runs the command as nobody and gives dir (its
-// contents included) to nobody; if nobody could not reach the program or dir (every
-// ancestor must be searchable by others), the command keeps root and Isolation.Note says so.
-func (c Config) apply(cmd *exec.Cmd, dir string) (Isolation, error) {
+// working directory: cmd.Path and cmd.Args become a wrapper command line (bwrap, or
+// prlimit without it) that ends in the original one, and cmd.SysProcAttr asks for a new
+// session. apply returns what it did, and inside bubblewrap the gate that sets the limits
+// once cmd has started (Start opens it; the program does not run before). A root grader
+// runs the command as nobody and gives dir (its contents included) to nobody; if nobody
+// could not reach the program or dir (every ancestor must be searchable by others), the
+// command keeps root and Isolation.Note says so.
+func (c Config) apply(cmd *exec.Cmd, dir string) (Isolation, *limitGate, error) {
 	if cmd.Err != nil {
-		return Isolation{}, cmd.Err
+		return Isolation{}, nil, cmd.Err
 	}
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = &unix.SysProcAttr{}
@@ -72,10 +74,10 @@ func (c Config) apply(cmd *exec.Cmd, dir string) (Isolation, error) {
 	dieWithGrader(cmd.SysProcAttr)
 	iso := c.plan()
 	if c.Disable {
-		return iso, nil
+		return iso, nil, nil
 	}
 	if !filepath.IsAbs(dir) {
-		return iso, fmt.Errorf("sandbox: working directory %q is not absolute", dir)
+		return iso, nil, fmt.Errorf("sandbox: working directory %q is not absolute", dir)
 	}
 	if iso.User != "" {
 		if why := nobodyCannotRun(cmd.Path, dir); why != "" {
@@ -87,35 +89,46 @@ func (c Config) apply(cmd *exec.Cmd, dir string) (Isolation, error) {
 			}
 		}
 	}
-	argv := append([]string{cmd.Path}, cmd.Args[1:]...)
 	if iso.Bwrap {
 		if why := hidden(cmd.Path, dir, c.ReadOnly); why != "" {
-			return iso, errors.New(why)
-		}
-		argv = bwrapCommand(argv, dir, c.ReadOnly, c.ReadWrite, iso.User != "")
-	}
-	if lim := c.limitList(); len(lim) > 0 {
-		if p := prlimitPath(); p != "" {
-			pre := []string{p}
-			for _, l := range lim {
-				pre = append(pre, fmt.Sprintf("--%s=%s:%s", l.prlimit, limitValue(l.soft), limitValue(l.hard)))
-			}
-			argv = append(append(pre, "--"), argv...)
-		} else {
-			argv = append([]string{"/bin/sh", "-c", ulimitScript(lim), "sh"}, argv...)
+			return iso, nil, errors.New(why)
 		}
 	}
 	if iso.User != "" {
 		cmd.SysProcAttr.Credential = nobodyCredential()
 		if err := chownTree(dir, NobodyID, NobodyID); err != nil {
-			return iso, fmt.Errorf("sandbox: give %s to nobody: %w", dir, err)
+			return iso, nil, fmt.Errorf("sandbox: give %s to nobody: %w", dir, err)
 		}
+	}
+	argv := append([]string{cmd.Path}, cmd.Args[1:]...)
+	lim := c.limitList()
+	var gate *limitGate
+	if iso.Bwrap {
+		var gateArgs []string
+		if len(lim) > 0 {
+			var err error
+			if gate, gateArgs, err = newLimitGate(cmd, lim); err != nil {
+				return iso, nil, err
+			}
+		}
+		argv = bwrapCommand(argv, dir, c.ReadOnly, c.ReadWrite, iso.User != "", gateArgs...)
+	}
+	switch {
+	case len(lim) == 0 || gate != nil:
+	case prlimitPath() != "":
+		pre := []string{prlimitPath()}
+		for _, l := range lim {
+			pre = append(pre, fmt.Sprintf("--%s=%s:%s", l.prlimit, limitValue(l.soft), limitValue(l.hard)))
+		}
+		argv = append(append(pre, "--"), argv...)
+	default:
+		argv = append([]string{"/bin/sh", "-c", ulimitScript(lim), "sh"}, argv...)
 	}
 	cmd.Path, cmd.Args = argv[0], argv
 	if cmd.Dir == "" {
 		cmd.Dir = dir
 	}
-	return iso, nil
+	return iso, gate, nil
 }
 
 // KillGroup sends SIGKILL to the process group pgid (the pid of a process Start

@@ -50,12 +50,12 @@ func (c Config) plan() Isolation {
 }
 
 // apply prepares cmd: its own console process group, dir as its working directory.
-func (c Config) apply(cmd *exec.Cmd, dir string) (Isolation, error) {
+func (c Config) apply(cmd *exec.Cmd, dir string) (Isolation, *limitGate, error) {
 	if cmd.Err != nil {
-		return Isolation{}, cmd.Err
+		return Isolation{}, nil, cmd.Err
 	}
 	if !c.Disable && !filepath.IsAbs(dir) {
-		return Isolation{}, fmt.Errorf("sandbox: working directory %q is not absolute", dir)
+		return Isolation{}, nil, fmt.Errorf("sandbox: working directory %q is not absolute", dir)
 	}
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = &windows.SysProcAttr{}
@@ -64,7 +64,7 @@ func (c Config) apply(cmd *exec.Cmd, dir string) (Isolation, error) {
 	if cmd.Dir == "" {
 		cmd.Dir = dir
 	}
-	return c.plan(), nil
+	return c.plan(), nil, nil
 }
 
 // tree is a job object.
