@@ -314,7 +314,14 @@ func (g *limitGate) open(p *Process) error {
 	defer g.block.Close() // last: only an open gate, or a dead sandbox, may see it closed
 	pid, err := g.childPid()
 	if errors.Is(err, io.EOF) {
-		<-p.Done() // the group, and with it anything bwrap left, has been killed
+		// bwrap is ending: once it has, the reaper has killed the group and with it
+		// anything bwrap left.
+		select {
+		case <-p.Done():
+		case <-time.After(gateTimeout):
+			p.Kill()
+			<-p.Done()
+		}
 		return nil
 	}
 	if err == nil {
