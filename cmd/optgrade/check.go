@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -54,6 +55,14 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			if err != nil {
 				return err
 			}
+			// The submission starts now, while the rubric loads and its checks are
+			// planned; a rubric error still comes first.
+			sub, run, prepErr := s.prepare(dir)
+			if prepErr == nil {
+				early := startEarly(c.Context, run)
+				defer early.discard()
+				run = early
+			}
 			rubric, err := loadRubric(c, dir)
 			if err != nil {
 				return err
@@ -66,9 +75,8 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			if err != nil {
 				return err
 			}
-			sub, run, err := s.prepare(dir)
-			if err != nil {
-				return usagef("%v", err)
+			if prepErr != nil {
+				return usagef("%v", prepErr)
 			}
 			s.warnIsolation(c.App.ErrWriter)
 			if id := c.String("case"); id != "" {
@@ -206,4 +214,57 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// earlyRunner starts the submission at once, in the background, so that its start (the
+// sandbox, the interpreter, a cached Go build) overlaps loading the rubric and planning
+// its checks. The first Start returns that start's connection; a later one starts
+// afresh. A start nobody took is canceled and closed by discard.
+type earlyRunner struct {
+	grader.Runner
+	cancel context.CancelFunc
+	done   chan struct{}
+	conn   grader.Conn
+	err    error
+	taken  bool
+}
+
+func startEarly(ctx context.Context, run grader.Runner) *earlyRunner {
+	ctx, cancel := context.WithCancel(ctx)
+	e := &earlyRunner{Runner: run, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		e.conn, e.err = run.Start(ctx)
+	}()
+	return e
+}
+
+func (e *earlyRunner) Start(ctx context.Context) (grader.Conn, error) {
+	if e.taken {
+		return e.Runner.Start(ctx)
+	}
+	e.taken = true
+	<-e.done
+	return e.conn, e.err
+}
+
+// Isolation is the runner's (see grader.Grade).
+func (e *earlyRunner) Isolation() string {
+	if i, ok := e.Runner.(interface{ Isolation() string }); ok {
+		return i.Isolation()
+	}
+	return ""
+}
+
+// discard ends a start nobody took (a rubric error came first).
+func (e *earlyRunner) discard() {
+	if !e.taken {
+		e.taken = true
+		e.cancel()
+		<-e.done
+		if e.conn != nil {
+			e.conn.Close()
+		}
+	}
+	e.cancel()
 }
