@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,5 +78,42 @@ func TestKitGo(t *testing.T) {
 	}
 	if _, stderr, code := optgrade(t, "kit", "rust", t.TempDir()); code != exitUsage || !strings.Contains(stderr, "kits: go, notebook, python") {
 		t.Errorf("unknown kit: exit %d, %q", code, stderr)
+	}
+}
+
+// TestPythonKitReadsLinesInChunks: the Python kit reads stdin a chunk at a time; every
+// way of cutting the input into chunks gives back the same lines (empty ones, one longer
+// than a chunk, a last line without its newline).
+func TestPythonKitReadsLinesInChunks(t *testing.T) {
+	py := needPython(t)
+	script := `
+import sys
+sys.path.insert(0, "../../submissions/kit/python")
+import optgrade_kit as k
+class Raw:
+    def __init__(s, data, n): s.data, s.n = data, n
+    def read1(s, m):
+        c, s.data = s.data[:s.n], s.data[s.n:]
+        return c
+class Stdin:
+    def __init__(s, raw): s.buffer = raw
+cases = ([b"a" * 100, b"", b"b" * 7, b"c" * 70000, b"last-without-newline"], [b"x", b"y", b""], [b""], [b"", b""])
+for lines in cases:
+    data = b"\n".join(lines)
+    want = [] if not data else (lines[:-1] if data.endswith(b"\n") else lines)
+    for n in (1, 2, 3, 7, 64, 1 << 16):
+        inp = k._Input(Stdin(Raw(data, n)))
+        got = []
+        while True:
+            line = inp.line()
+            if line is None:
+                break
+            got.append(line)
+        if got != want:
+            sys.exit("chunks of %d: %r, want %r" % (n, [g[:10] for g in got], [w[:10] for w in want]))
+`
+	out, err := exec.Command(py, "-c", script).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
 	}
 }

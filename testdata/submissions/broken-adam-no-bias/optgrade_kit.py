@@ -467,7 +467,8 @@ class _Input:
             if len(parts) > 1:
                 self.rest.append(parts[0])
                 parts[0] = b"".join(self.rest)
-                self.rest = [parts.pop()] if parts[-1] else []
+                last = parts.pop()  # the start of the next line, if any
+                self.rest = [last] if last else []
                 self.lines = parts
                 self.lines.reverse()
             else:
