@@ -11,16 +11,25 @@
 #     python3-pytest) vs check --all of the kit sample.
 #  3. start-up: `check` of a submission that only answers hello vs `python3 -c pass`, and the
 #     sandbox's own cost (bwrap + python3 -c pass, the way the grader starts it).
+#  4. a second `check` of the unchanged Go source sample (its build cached by the first) vs
+#     the built binary answering hello alone, with bubblewrap and with --sandbox none, and
+#     the sandbox's own cost (bwrap + the binary's hello).
+# OPTGRADE_BEFORE=path/to/an/older/optgrade adds that binary's runs of every check above,
+# interleaved with the others, and prints after/before ratios.
 # Absolute times on a shared machine mean little; read the ratios. Needs go, python3 (with
 # numpy: OPTGRADE_PYTHON, default /usr/bin/python3), bwrap. Build first or set OPTGRADE.
+# Builds and the bubblewrap probe are cached in a folder of the run's own (OPTGRADE_CACHE).
 set -eu
 cd "$(dirname "$0")/../.."
 N=${N:-7}
 PY=${OPTGRADE_PYTHON:-/usr/bin/python3}
 export OPTGRADE_PYTHON=$PY
 OG=${OPTGRADE:-}
+BEFORE=${OPTGRADE_BEFORE:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+chmod 711 "$work" # a root grader runs submissions as nobody, also from the build cache
+export OPTGRADE_CACHE=$work/cache
 if [ -z "$OG" ]; then OG=$work/optgrade; go build -o "$OG" ./cmd/optgrade; fi
 R=rubrics/assignment1.yaml
 nosandbox=--no-sandbox
@@ -42,7 +51,7 @@ with open("$work/$s.req", "wb") as f:
 PYEOF
   printf 'student: %s\nrun: [python3, tee.py]\n' "$s" > "$d/optgrade.yaml"
   # a root grader runs the submission as nobody even unsandboxed: let it write the capture
-  chmod 711 "$work" && touch "$work/$s.req" && chmod 666 "$work/$s.req"
+  touch "$work/$s.req" && chmod 666 "$work/$s.req"
   "$OG" check --all $nosandbox -r $R "$d" > "$work/$s.check" 2>&1 || { cat "$work/$s.check"; exit 1; }
   (cd "$d" && replay_in "$s" > "$work/$s.want" 2>/dev/null)
   echo "captured $s: $(($(wc -l < "$work/$s.req") - 1)) requests after hello" >&2
@@ -58,6 +67,11 @@ if command -v go >/dev/null; then
   (cd "$work/gokit" && go build -o "$work/go-reference.bin" .)
   capture go-reference "$work/go-reference.bin"
   samples+=(go-reference)
+  # the grader's own build of the sample (check builds it once; later checks find it cached)
+  "$OG" check -r $R testdata/submissions/go-reference >/dev/null 2>&1 || true
+  gobin=$(ls "$OPTGRADE_CACHE"/go/*/solution | head -1)
+  head -1 "$work/go-reference.req" > "$work/hello.req"
+  gohello() { "$gobin" < "$work/hello.req"; }
 fi
 
 mkdir -p "$work/hello"
@@ -73,7 +87,9 @@ bwrap_pass=(bwrap --unshare-all --die-with-parent --cap-drop ALL --ro-bind /usr 
 for d in /bin /sbin /lib /lib32 /lib64; do
   if [ -L $d ]; then bwrap_pass+=(--symlink "$(readlink $d)" $d); elif [ -d $d ]; then bwrap_pass+=(--ro-bind $d $d); fi
 done
-bwrap_pass+=(--ro-bind /etc /etc --proc /proc --dev /dev --tmpfs /tmp --bind "$work" "$work" --chdir "$work" -- "$PY" -c pass)
+bwrap_pass+=(--ro-bind /etc /etc --proc /proc --dev /dev --tmpfs /tmp --bind "$work" "$work" --chdir "$work" --)
+bwrap_gohello() { "${bwrap_pass[@]}" "$gobin" < "$work/hello.req"; }
+bwrap_pass+=("$PY" -c pass)
 
 ms() { local s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; echo $((($(date +%s%N) - s) / 1000000)); }
 pytest_baseline() {
@@ -85,22 +101,36 @@ have_pytest=1
 
 declare -A t
 add() { t[$1]="${t[$1]:-} $2"; }
+# ogs NAME ARGS...: one run of the grader (and of the before binary, as "NAME (before)")
+ogs() {
+  local k=$1; shift
+  add "$k" "$(ms "$OG" "$@")"
+  [ -n "$BEFORE" ] && add "$k (before)" "$(ms "$BEFORE" "$@")"
+  return 0
+}
 for i in $(seq "$N"); do
   for s in "${samples[@]}"; do
-    add "check $s" "$(ms "$OG" check --all -r $R "testdata/submissions/$s")"
+    ogs "check $s" check --all -r $R "testdata/submissions/$s"
     add "replay $s" "$(ms replay $s)"
   done
   [ $have_pytest = 1 ] && add pytest "$(ms pytest_baseline)"
-  add "check hello" "$(ms "$OG" check -r $R "$work/hello")"
+  ogs "check hello" check -r $R "$work/hello"
   add "python -c pass" "$(ms "$PY" -c pass)"
   add "bwrap python -c pass" "$(ms "${bwrap_pass[@]}")"
+  if [ -n "${gobin:-}" ]; then
+    ogs "check go, cached" check -r $R testdata/submissions/go-reference
+    ogs "check go, cached, none" check $nosandbox -r $R testdata/submissions/go-reference
+    add "go binary hello" "$(ms gohello)"
+    add "bwrap go binary hello" "$(ms bwrap_gohello)"
+  fi
 done
 med() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 declare -A m
 for k in "${!t[@]}"; do m[$k]=$(med "${t[$k]}"); done
 echo "medians of $N interleaved runs (ms):"
-for k in "check raw-protocol" "replay raw-protocol" "check python-reference" "replay python-reference" "check go-reference" "replay go-reference" pytest "check hello" "python -c pass" "bwrap python -c pass"; do
-  [ -n "${m[$k]:-}" ] && printf '  %-26s %6s\n' "$k" "${m[$k]}"
+for k in "check raw-protocol" "replay raw-protocol" "check python-reference" "replay python-reference" "check go-reference" "replay go-reference" pytest "check hello" "python -c pass" "bwrap python -c pass" "check go, cached" "check go, cached, none" "go binary hello" "bwrap go binary hello"; do
+  [ -n "${m[$k]:-}" ] && printf '  %-34s %6s\n' "$k" "${m[$k]}"
+  [ -n "${m[$k (before)]:-}" ] && printf '  %-34s %6s\n' "$k (before)" "${m[$k (before)]}"
 done
 ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN{printf "  %-56s %5.2fx\n", l, a/b}'; }
 echo "ratios:"
@@ -112,3 +142,18 @@ ratio "check --all / replay, python-reference (numpy kit)" "${m[check python-ref
 ratio "check, hello only / python -c pass" "${m[check hello]}" "${m[python -c pass]}"
 ratio "bwrap + python -c pass / python -c pass" "${m[bwrap python -c pass]}" "${m[python -c pass]}"
 ratio "check, hello only / (bwrap + python -c pass)" "${m[check hello]}" "${m[bwrap python -c pass]}"
+# the start-up target: check ≤ 1.3 × python -c pass + the sandbox's own cost
+awk -v c="${m[check hello]}" -v p="${m[python -c pass]}" -v b="${m[bwrap python -c pass]}" \
+  'BEGIN{printf "  %-56s %5.2fx\n", "check, hello only / (1.3 x python -c pass + sandbox cost)", c/(1.3*p+b-p)}'
+if [ -n "${gobin:-}" ]; then
+  ratio "check go (2nd, cached) / go binary hello, with bwrap" "${m[check go, cached]}" "${m[go binary hello]}"
+  ratio "check go (2nd, cached) / go binary hello, --sandbox none" "${m[check go, cached, none]}" "${m[go binary hello]}"
+  ratio "bwrap + go binary hello / go binary hello (the sandbox)" "${m[bwrap go binary hello]}" "${m[go binary hello]}"
+  ratio "check go (2nd, cached) / (bwrap + go binary hello)" "${m[check go, cached]}" "${m[bwrap go binary hello]}"
+fi
+if [ -n "$BEFORE" ]; then
+  echo "after / before (same runs, interleaved):"
+  for k in "check raw-protocol" "check python-reference" "check go-reference" "check hello" "check go, cached" "check go, cached, none"; do
+    [ -n "${m[$k (before)]:-}" ] && ratio "$k" "${m[$k]}" "${m[$k (before)]}"
+  done
+fi
