@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // genDiagnose returns count diagnose cases: labelled curves of every label in turn, the
@@ -41,6 +42,60 @@ func genDiagnose(_ *rand.Rand, seed int64, count, _ int) ([]Args, error) {
 // what diagnose gives and is clear: it would not change under a small change of the
 // quantity that decides it (ratios by a factor 2, counts by one).
 func LabelledCurves(seed int64, perLabel int, withW bool) ([]LabelledCurve, error) {
+	k := curveKey{seed, perLabel, withW}
+	curveCache.Lock()
+	e, ok := curveCache.m[k]
+	curveCache.Unlock()
+	if !ok {
+		e.curves, e.err = labelledCurves(seed, perLabel, withW)
+		curveCache.Lock()
+		if len(curveCache.m) >= curveCacheMax {
+			clear(curveCache.m)
+		}
+		curveCache.m[k] = e
+		curveCache.Unlock()
+	}
+	if e.err != nil {
+		return nil, e.err
+	}
+	out := make([]LabelledCurve, len(e.curves))
+	for i, c := range e.curves {
+		out[i] = c
+		out[i].Loss = append([]float64(nil), c.Loss...)
+		if c.W != nil {
+			out[i].W = make([][]float64, len(c.W))
+			for j, w := range c.W {
+				out[i].W[j] = append([]float64(nil), w...)
+			}
+		}
+	}
+	return out, nil
+}
+
+// curveCache keeps recent LabelledCurves answers: a rubric's classification check asks
+// for the same curves when the rubric is validated and when it is planned, and a set
+// costs milliseconds (a clear converged curve on a logistic problem takes about a
+// hundred proposals). At most curveCacheMax sets are kept; callers get their own copy.
+var curveCache = struct {
+	sync.Mutex
+	m map[curveKey]curveEntry
+}{m: map[curveKey]curveEntry{}}
+
+const curveCacheMax = 32
+
+type curveKey struct {
+	seed     int64
+	perLabel int
+	withW    bool
+}
+
+type curveEntry struct {
+	curves []LabelledCurve
+	err    error
+}
+
+// labelledCurves makes what LabelledCurves returns.
+func labelledCurves(seed int64, perLabel int, withW bool) ([]LabelledCurve, error) {
 	r := genRand(seed, "curves")
 	labels := []string{Converged, Slow, Oscillating, Diverging}
 	var out []LabelledCurve

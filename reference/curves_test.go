@@ -3,6 +3,7 @@ package reference
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -139,5 +140,43 @@ func TestLabelledCurvesNoBlindSpot(t *testing.T) {
 			t.Errorf("%d %s, want at least 2", c.n, c.what)
 		}
 		t.Log(fmt.Sprintf("%3d %s", c.n, c.what))
+	}
+}
+
+// TestLabelledCurvesKeptAndCopied: asking again for the same curves (a rubric's
+// classification check is validated, then planned) gives the same curves, and a caller
+// that changes what it got changes nothing for the next one.
+func TestLabelledCurvesKeptAndCopied(t *testing.T) {
+	first, err := LabelledCurves(99, 3, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := labelledCurves(99, 3, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(first, want) {
+		t.Fatal("LabelledCurves differs from a fresh computation")
+	}
+	first[0].Loss[0] = -1
+	first[0].W[0][0] = -1
+	first[1].Label = "changed"
+	again, err := LabelledCurves(99, 3, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again, want) {
+		t.Fatal("a caller's change to its curves reached the next caller")
+	}
+	for i := range 2 * curveCacheMax {
+		if _, err := LabelledCurves(int64(1000+i), 1, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	curveCache.Lock()
+	n := len(curveCache.m)
+	curveCache.Unlock()
+	if n > curveCacheMax {
+		t.Errorf("%d curve sets kept, at most %d allowed", n, curveCacheMax)
 	}
 }
