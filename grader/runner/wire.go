@@ -52,7 +52,12 @@ const (
 func decodeResponse(line []byte, budget int) (resp response, kind decoded, near string, spent int) {
 	stack := stacks.Get().(*[]any)
 	d := decoder{b: line, budget: budget, stack: (*stack)[:0]}
-	defer func() { *stack = d.stack[:0]; stacks.Put(stack) }()
+	defer func() {
+		if cap(d.stack) <= maxPooledStack { // a huge answer's stack is not kept for the next
+			*stack = d.stack[:0]
+			stacks.Put(stack)
+		}
+	}()
 	d.space()
 	if !d.peek('{') {
 		return resp, notResponse, "", 0
@@ -145,6 +150,10 @@ func parseID(raw []byte) (int64, bool) {
 
 // stacks holds the decoders' element stacks (see decoder.array), reused across lines.
 var stacks = sync.Pool{New: func() any { s := make([]any, 0, 64); return &s }}
+
+// maxPooledStack bounds the stacks kept in the pool: one answer of a million numbers
+// (within the decode limits) would otherwise keep 16 MB of stack alive between lines.
+const maxPooledStack = 1 << 12
 
 // decoder reads one JSON value at a time from b, in place, within limits. After a
 // failure, limit says which limit was broken ("" for a syntax error).
