@@ -19,15 +19,18 @@ import (
 type checkKind struct {
 	plan func(p *checkPlan) error
 	run  func(ctx context.Context, p *checkPlan, conn Conn) []outcome
+	// lead returns the calls run sends first, whatever the submission answers (its first
+	// Do), and whether run may send more after them (see pipeline).
+	lead func(p *checkPlan) (calls []Call, more bool)
 }
 
 // checkKinds is the table of check kinds, keyed by rubric kind.
 var checkKinds = map[rubric.Kind]checkKind{
-	rubric.KindValue:          {plan: planValue, run: runValue},
-	rubric.KindGradient:       {plan: planValue, run: runGradient},
-	rubric.KindTrajectory:     {plan: planTrajectory, run: runTrajectory},
-	rubric.KindConvergence:    {plan: planConvergence, run: runConvergence},
-	rubric.KindClassification: {plan: planClassification, run: runClassification},
+	rubric.KindValue:          {plan: planValue, run: runValue, lead: leadAll},
+	rubric.KindGradient:       {plan: planValue, run: runGradient, lead: leadGradient},
+	rubric.KindTrajectory:     {plan: planTrajectory, run: runTrajectory, lead: leadTrajectory},
+	rubric.KindConvergence:    {plan: planConvergence, run: runConvergence, lead: leadAll},
+	rubric.KindClassification: {plan: planClassification, run: runClassification, lead: leadAll},
 }
 
 func lookupKind(k rubric.Kind) (*checkKind, bool) {

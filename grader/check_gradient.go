@@ -55,7 +55,7 @@ func runGradient(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 		}, x, &fd.Settings{Formula: fd.Central, Step: fdStep})
 		probes[j] = pr
 	}
-	replies := conn.Do(ctx, calls)
+	replies := doLast(ctx, conn, calls)
 	for j, i := range failing {
 		pr := probes[j]
 		o := &outs[i]
@@ -112,6 +112,9 @@ func runGradient(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 	}
 	return outs
 }
+
+// leadGradient: every case, then finite differences for those that fail.
+func leadGradient(p *checkPlan) ([]Call, bool) { return p.calls, true }
 
 // lossArgs derives the arguments of a gradient function's loss from the gradient's own:
 // the same arguments, restricted to the rows in batch when there is one.

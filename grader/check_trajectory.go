@@ -91,6 +91,15 @@ func runTrajectory(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 	return runValue(ctx, p, conn)
 }
 
+// leadTrajectory: a teacher-forced trajectory sends every step at once; a free-running
+// one its first step, then each next step from the answer before.
+func leadTrajectory(p *checkPlan) ([]Call, bool) {
+	if p.check.Mode != rubric.FreeRunning {
+		return p.calls, false
+	}
+	return p.calls[:min(len(p.calls), 1)], len(p.calls) > 1
+}
+
 // runFreeRunning feeds each of the submission's results into its next step and stops at
 // the first step out of tolerance, saying which part of the state went wrong.
 func runFreeRunning(ctx context.Context, p *checkPlan, conn Conn) []outcome {
@@ -103,7 +112,11 @@ func runFreeRunning(ctx context.Context, p *checkPlan, conn Conn) []outcome {
 		if k == 0 {
 			o.fixed = 0
 		}
-		o.reply = conn.Do(ctx, []Call{o.call})[0]
+		if k > 0 && k == len(p.calls)-1 {
+			o.reply = doLast(ctx, conn, []Call{o.call})[0]
+		} else {
+			o.reply = conn.Do(ctx, []Call{o.call})[0]
+		}
 		p.judge(o, p.wants[k], p.tol)
 		if !o.pass {
 			if o.valid && k > 0 {
@@ -133,7 +146,7 @@ func (p *checkPlan) evidence(ctx context.Context, conn Conn, outs []outcome) {
 	for i := range outs {
 		calls[i] = outs[i].call
 	}
-	for i, r := range conn.Do(ctx, calls) {
+	for i, r := range doLast(ctx, conn, calls) {
 		o := &outs[i]
 		o.reply, o.want = r, p.wants[o.fixed]
 		o.valid = r.Fault == nil && r.Err == ""

@@ -18,6 +18,9 @@ type Grader struct {
 	all    bool
 	plans  [][]*checkPlan // per task, per check; nil where the check is not selected
 	hidden []float64      // per task, the points of its checks left out because they are not visible
+	// oneDoPerCheck sends each check's calls in Do calls of its own, as before calls were
+	// pipelined across checks (tests compare the two).
+	oneDoPerCheck bool
 }
 
 // New plans every check of r. With all false only visible checks run (what a student's
@@ -120,6 +123,10 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 			implemented[f] = true
 		}
 	}
+	var pl *pipeline
+	if conn != nil && !g.oneDoPerCheck {
+		pl = newPipeline(g, conn, func(i int) bool { return implemented[g.rubric.Tasks[i].Function] })
+	}
 	for i := range g.rubric.Tasks {
 		if g.plans[i] == nil { // left out by Only
 			continue
@@ -132,7 +139,7 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 			skip = notListed(g.rubric.Tasks[i].Function, conn)
 		}
 		res.HiddenPoints += g.hidden[i]
-		tr := g.gradeTask(ctx, i, conn, skip)
+		tr := g.gradeTaskVia(ctx, i, conn, pl, skip)
 		if l, ok := conn.(locator); ok {
 			tr.Location = l.Location(tr.Function)
 		}
@@ -156,10 +163,15 @@ func (g *Grader) Grade(ctx context.Context, run Runner, student, dir string, whe
 
 // gradeTask runs task i's selected checks; a non-empty skip says why none can run.
 func (g *Grader) gradeTask(ctx context.Context, i int, conn Conn, skip string) TaskResult {
+	return g.gradeTaskVia(ctx, i, conn, nil, skip)
+}
+
+// gradeTaskVia is gradeTask with the checks' calls sent through pl when it is not nil.
+func (g *Grader) gradeTaskVia(ctx context.Context, i int, conn Conn, pl *pipeline, skip string) TaskResult {
 	t := &g.rubric.Tasks[i]
 	tr := TaskResult{ID: t.ID, Title: t.Title, Function: t.Function}
 	var ran []ranCheck
-	if conn != nil {
+	if conn != nil && pl == nil {
 		// A hang or a crash costs the call it happened in: the runner restarts the
 		// submission and the task goes on with the next case (up to a few faults).
 		conn = &resilientConn{Conn: conn}
@@ -178,7 +190,11 @@ func (g *Grader) gradeTask(ctx context.Context, i int, conn Conn, skip string) T
 			tr.Checks = append(tr.Checks, CheckResult{Name: c.Name, Kind: string(c.Kind), Visibility: string(c.Visibility), Status: status, MaxScore: c.Points, Message: skip})
 			continue
 		}
-		cr, outs := runCheck(ctx, p, conn)
+		cc := conn
+		if pl != nil {
+			cc = pl.check(p)
+		}
+		cr, outs := runCheck(ctx, p, cc)
 		ran = append(ran, ranCheck{plan: p, outs: outs, result: len(tr.Checks)})
 		tr.Checks = append(tr.Checks, cr)
 		tr.Score += cr.Score

@@ -34,7 +34,12 @@ func (c *resilientConn) Do(ctx context.Context, calls []Call) []Reply {
 		}
 		return replies
 	}
-	replies := c.Conn.Do(ctx, calls)
+	return c.mend(ctx, calls, c.Conn.Do(ctx, calls))
+}
+
+// mend takes the replies the submission gave to calls and sends again those a fault cut
+// short, as Do does.
+func (c *resilientConn) mend(ctx context.Context, calls []Call, replies []Reply) []Reply {
 	for i := 0; i < len(replies); i++ {
 		f := replies[i].Fault
 		if f == nil {

@@ -1,0 +1,227 @@
+package grader
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/optgrade/optgrade/grader/runner"
+)
+
+// fakeProcess answers like the process runner, from the reference (with variants in place
+// of some functions), and misbehaves like a process: a call for which hang or crash is true
+// ends the process with a timeout or exit fault that every later call of the same Do gets
+// too; the next Do restarts it (or fails to, when failStart says so; after two failed
+// starts in a row the last fault is returned without trying); after budget calls answered
+// every Do gets a fresh budget fault. It records the calls the process read and answered
+// (or hung or crashed in), in order, and the Do calls.
+type fakeProcess struct {
+	ref                   Conn
+	hang, crash           func(c Call, seen int) bool
+	failStart             func(starts int) bool
+	budget                int // calls answered before the budget is spent; 0: no limit
+	alive                 bool
+	starts, failedStarts  int
+	lastStart             *runner.ProcessFault
+	seen                  []string // the calls the process read, in order, restarts marked
+	dos, answered, called int
+}
+
+type fakeRunner struct{ p *fakeProcess }
+
+func (r fakeRunner) Start(ctx context.Context) (Conn, error) {
+	r.p.ref, _ = runner.ReferenceRunner{Replace: replaceWith("adam-no-bias-correction", "momentum-plain")}.Start(ctx)
+	r.p.alive, r.p.starts = true, 1
+	return r.p, nil
+}
+
+func (p *fakeProcess) Functions() []string { return p.ref.Functions() }
+func (p *fakeProcess) Output() string      { return "" }
+func (p *fakeProcess) Close() error        { return nil }
+
+func (p *fakeProcess) Do(ctx context.Context, calls []Call) []Reply {
+	p.dos++
+	replies := make([]Reply, len(calls))
+	fault := func(from int, f *runner.ProcessFault) []Reply {
+		for i := from; i < len(replies); i++ {
+			replies[i] = Reply{Fault: f}
+		}
+		return replies
+	}
+	if len(calls) == 0 {
+		return replies
+	}
+	if p.budget > 0 && p.answered >= p.budget {
+		return fault(0, &runner.ProcessFault{Kind: runner.FaultBudget, Fn: calls[0].Fn, Msg: "used up its time budget"})
+	}
+	if !p.alive {
+		if p.failedStarts >= 2 {
+			return fault(0, p.lastStart)
+		}
+		p.starts++
+		p.seen = append(p.seen, "restart")
+		if p.failStart != nil && p.failStart(p.starts) {
+			p.failedStarts++
+			p.lastStart = &runner.ProcessFault{Kind: runner.FaultStart, Fn: "hello", Msg: fmt.Sprintf("start %d failed", p.starts)}
+			return fault(0, p.lastStart)
+		}
+		p.failedStarts = 0
+		p.alive = true
+	}
+	for i, c := range calls {
+		p.called++
+		p.seen = append(p.seen, c.Fn+string(JSONValue(c.Args)))
+		switch {
+		case p.hang != nil && p.hang(c, p.called):
+			p.alive = false
+			return fault(i, &runner.ProcessFault{Kind: runner.FaultTimeout, Fn: c.Fn, Msg: "timed out waiting for " + c.Fn})
+		case p.crash != nil && p.crash(c, p.called):
+			p.alive = false
+			return fault(i, &runner.ProcessFault{Kind: runner.FaultExit, Fn: c.Fn, Msg: "the process exited with status 1 while computing " + c.Fn})
+		case p.budget > 0 && p.answered >= p.budget:
+			return fault(i, &runner.ProcessFault{Kind: runner.FaultBudget, Fn: c.Fn, Msg: "used up its time budget"})
+		}
+		replies[i] = p.ref.Do(ctx, []Call{c})[0]
+		p.answered++
+	}
+	return replies
+}
+
+// gradeBoth grades the course rubric against two identical fake processes, one Do per
+// check and pipelined, and returns both results (as JSON, times left out) and processes.
+func gradeBoth(t *testing.T, mk func() *fakeProcess) (seq, pip string, ps, pp *fakeProcess) {
+	t.Helper()
+	g := courseGrader(t)
+	show := func(r *Result) string {
+		r.Elapsed = 0
+		b, err := json.MarshalIndent(r, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	ps, pp = mk(), mk()
+	g.oneDoPerCheck = true
+	seq = show(g.Grade(context.Background(), fakeRunner{ps}, "s", "", Submitted{}))
+	g.oneDoPerCheck = false
+	pip = show(g.Grade(context.Background(), fakeRunner{pp}, "s", "", Submitted{}))
+	return seq, pip, ps, pp
+}
+
+// sameAsOneDoPerCheck checks that pipelining changed nothing the submission or the student
+// sees: the same calls, read in the same order, with the same restarts, and the same result.
+func sameAsOneDoPerCheck(t *testing.T, seq, pip string, ps, pp *fakeProcess) {
+	t.Helper()
+	if seq != pip {
+		t.Errorf("the results differ:\n%s", firstDiff(seq, pip))
+	}
+	if a, b := strings.Join(ps.seen, "\n"), strings.Join(pp.seen, "\n"); a != b {
+		t.Errorf("the calls read differ (%d one Do per check, %d pipelined):\n%s", len(ps.seen), len(pp.seen), firstDiff(a, b))
+	}
+	if ps.starts != pp.starts {
+		t.Errorf("%d starts one Do per check, %d pipelined", ps.starts, pp.starts)
+	}
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("line %d:\n  one Do per check: %s\n  pipelined:        %s", i+1, al[i], bl[i])
+		}
+	}
+	return fmt.Sprintf("%d lines against %d", len(al), len(bl))
+}
+
+// The course rubric's round trips: one Do per check (and per free-running step) before,
+// now one per run of answer-independent calls. The calls and the result stay the same.
+func TestPipelineRoundTrips(t *testing.T) {
+	seq, pip, ps, pp := gradeBoth(t, func() *fakeProcess { return &fakeProcess{} })
+	sameAsOneDoPerCheck(t, seq, pip, ps, pp)
+	// Before: 60 Do calls for 321 calls. After: the independent calls go together; what
+	// is left is a Do after each gradient check (its finite differences would come next
+	// if it failed) and per free-running step.
+	if ps.dos != 57 || pp.dos != 19 {
+		t.Errorf("%d Do calls one Do per check (want 57), %d pipelined (want 19)", ps.dos, pp.dos)
+	}
+	if !strings.Contains(pip, `"misconception": "adam-no-bias-correction"`) {
+		t.Error("the variant in adam_step was not named")
+	}
+}
+
+// A hang or a crash in the middle of a merged Do costs exactly what it cost with one Do per
+// check: the call it happened in (or, after maxHangs/maxCrashes, the rest of its task),
+// and a restart.
+func TestPipelineFaults(t *testing.T) {
+	fn := func(name string) func(Call, int) bool {
+		return func(c Call, _ int) bool { return c.Fn == name }
+	}
+	nth := func(ns ...int) func(Call, int) bool {
+		return func(_ Call, seen int) bool {
+			for _, n := range ns {
+				if seen == n {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		p    func() *fakeProcess
+	}{
+		// Calls counted from 1 over the submission's life: 3 is inside the first merged
+		// Do's first check, 12 at a check's end, 30 and 45 deep in merged leads, 200 in a
+		// free-running step.
+		{"crash in the first check", func() *fakeProcess { return &fakeProcess{crash: nth(3)} }},
+		{"crash at a check's last call", func() *fakeProcess { return &fakeProcess{crash: nth(12)} }},
+		{"crashes in merged leads", func() *fakeProcess { return &fakeProcess{crash: nth(30, 45, 46, 200)} }},
+		{"hangs in merged leads", func() *fakeProcess { return &fakeProcess{hang: nth(7, 31, 90, 91)} }},
+		{"a function always hangs", func() *fakeProcess { return &fakeProcess{hang: fn("quadratic_loss")} }},
+		{"a function always crashes", func() *fakeProcess { return &fakeProcess{crash: fn("cross_entropy")} }},
+		{"a free-running step crashes", func() *fakeProcess { return &fakeProcess{crash: fn("gd_step")} }},
+		{"restarts fail", func() *fakeProcess {
+			return &fakeProcess{crash: nth(40), failStart: func(n int) bool { return n == 2 || n == 3 }}
+		}},
+		{"restarts fail for good", func() *fakeProcess {
+			return &fakeProcess{crash: nth(40), failStart: func(n int) bool { return n > 1 }}
+		}},
+		{"budget spent", func() *fakeProcess { return &fakeProcess{budget: 150} }},
+		{"budget spent after a crash", func() *fakeProcess { return &fakeProcess{budget: 100, crash: nth(20)} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seq, pip, ps, pp := gradeBoth(t, tc.p)
+			sameAsOneDoPerCheck(t, seq, pip, ps, pp)
+			if pp.dos > ps.dos {
+				t.Errorf("%d Do calls pipelined, %d one Do per check", pp.dos, ps.dos)
+			}
+		})
+	}
+}
+
+// A crash in one task's call costs no other task anything, also when both tasks' calls
+// went in the same Do.
+func TestPipelineCrashStaysInItsTask(t *testing.T) {
+	g := courseGrader(t)
+	p := &fakeProcess{crash: func(c Call, _ int) bool { return c.Fn == "bernoulli_mle" }}
+	res := g.Grade(context.Background(), fakeRunner{p}, "s", "", Submitted{})
+	if p.dos >= 57 {
+		t.Errorf("%d Do calls: not pipelined", p.dos)
+	}
+	for _, tr := range res.Tasks {
+		lost := tr.MaxScore - tr.Score
+		switch tr.ID {
+		case "mle":
+			if lost == 0 {
+				t.Errorf("mle lost nothing to its crashing call")
+			}
+		case "adam-step", "momentum-step":
+		default:
+			if lost != 0 {
+				t.Errorf("task %s lost %g points to another task's crash", tr.ID, lost)
+			}
+		}
+	}
+}
