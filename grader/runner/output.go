@@ -13,13 +13,34 @@ import (
 // lineCap bytes; helloCap for the first response) and decoded; a response goes to events,
 // anything else to out. Other lines stream to out without being held in memory, so a
 // flood costs no memory. Every byte counts against the submission's byte budget.
+//
+// Events go to the exchange in batches: one hand-off for all the responses of a read,
+// made before the next read that may block (and after at most maxBatch events).
 func (p *process) readStdout(out *output, lineCap, helloCap int) {
 	defer p.readers.Done()
 	defer close(p.events)
-	send := func(ev event) {
+	var batch []event
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
 		select {
-		case p.events <- ev:
+		case p.events <- batch:
 		case <-p.quit:
+		}
+		batch = nil
+	}
+	defer flush()
+	send := func(ev event) {
+		if batch == nil {
+			select {
+			case batch = <-p.free:
+			default:
+				batch = make([]event, 0, maxBatch)
+			}
+		}
+		if batch = append(batch, ev); len(batch) >= maxBatch {
+			flush()
 		}
 	}
 	const (
@@ -33,10 +54,14 @@ func (p *process) readStdout(out *output, lineCap, helloCap int) {
 	limit := min(lineCap, helloCap)
 	var long []byte
 	for {
+		if b, _ := br.Peek(br.Buffered()); bytes.IndexByte(b, '\n') < 0 {
+			flush() // the next read may block
+		}
 		chunk, err := br.ReadSlice('\n')
 		complete := err == nil
 		if !p.meter.add(len(chunk)) {
 			send(event{fault: p.meter.message()})
+			flush()
 			p.kill()
 			return
 		}

@@ -31,7 +31,11 @@ type ProcessConn struct {
 	deadline   time.Time // the end of the time budget
 	prevFirst  int64     // the ids and functions of the last exchange, to name extra answers
 	prevFns    []string
+	wbuf       []byte // the requests' buffer, reused by the next Do
 }
+
+// maxKeptBuf bounds the request buffer kept between Do calls.
+const maxKeptBuf = 1 << 20
 
 // Functions returns the catalog names the submission's last hello listed.
 func (c *ProcessConn) Functions() []string { return append([]string(nil), c.functions...) }
@@ -45,7 +49,7 @@ func (c *ProcessConn) Output() string { return c.relative(c.out.String()) }
 
 // relative shows paths inside the working copy relative to it.
 func (c *ProcessConn) relative(s string) string {
-	if c.work != "" {
+	if c.work != "" && strings.Contains(s, c.work) {
 		s = strings.ReplaceAll(s, c.work+"/", "")
 		s = strings.ReplaceAll(s, c.work, ".")
 	}
@@ -83,7 +87,7 @@ func (c *ProcessConn) Do(ctx context.Context, calls []Call) []Reply {
 	if c.closed {
 		return faultAll(replies, nil, &ProcessFault{Kind: FaultClosed, Fn: calls[0].Fn, Msg: "the submission was closed"})
 	}
-	var buf []byte
+	buf := c.wbuf[:0]
 	sent := make([]int, 0, len(calls)) // indices into calls of the requests in buf
 	for i, call := range calls {
 		b, err := appendRequest(buf, c.nextID+int64(len(sent)), call.Fn, call.Args)
@@ -115,6 +119,9 @@ func (c *ProcessConn) Do(ctx context.Context, calls []Call) []Reply {
 	first := c.nextID
 	c.nextID += int64(len(sent))
 	resps, fault := c.exchange(ctx, buf, first, fns, c.r.CallTimeout)
+	if cap(buf) <= maxKeptBuf { // written: the next Do reuses it
+		c.wbuf = buf[:0]
+	}
 	for k, resp := range resps {
 		if resp.IsErr {
 			replies[sent[k]].Err = resp.Err
@@ -267,6 +274,9 @@ func (c *ProcessConn) kill(note string) {
 // process while reading the responses in order. It returns the responses that came, and
 // the fault that ended the exchange early, if any (the process is then killed). Each wait
 // is bounded by timeout and by what is left of the submission's time budget.
+//
+// What the pipe takes at once is written here; only a rest that does not fit (a long
+// pipelined batch, or a process that is not reading) is written by a goroutine.
 func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns []string, timeout time.Duration) ([]response, *ProcessFault) {
 	p := c.proc
 	hello := fns[0] == "hello"
@@ -275,11 +285,14 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 		defer func() { c.prevFirst, c.prevFns = first, fns }()
 	}
 	p.allow.Store(MaxValues)
-	writeDone := make(chan error, 1)
-	go func() {
-		_, err := p.stdin.Write(buf)
-		writeDone <- err
-	}()
+	var writeDone chan error
+	if n := p.inline.write(buf); n < len(buf) {
+		writeDone = make(chan error, 1)
+		go func() {
+			_, err := p.stdin.Write(buf[n:])
+			writeDone <- err
+		}()
+	}
 	waiting := func(fn string) string {
 		if fn == "hello" {
 			return "the answer to hello"
@@ -288,39 +301,50 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 	}
 	wait := func() time.Duration { return max(min(timeout, time.Until(c.deadline)), 0) }
 	resps := make([]response, 0, len(fns))
-	timer := time.NewTimer(wait())
-	defer timer.Stop()
+	p.timer.Reset(wait())
+	defer p.timer.Stop()
+	answered := false // since the timer was set
 	var f *ProcessFault
 	for len(resps) < len(fns) && f == nil {
 		i := len(resps)
 		fn := fns[i]
-		select {
-		case ev, ok := <-p.events:
-			switch {
-			case !ok:
-				f = c.exitFault(fn)
-			case ev.fault != "":
-				f = &ProcessFault{Kind: FaultGarbage, Fn: fn, Msg: fmt.Sprintf("%s while the grader waited for %s (the process was killed)", ev.fault, waiting(fn))}
-			case !hello && ev.resp.ID < first:
-				c.noteExtra(ev.resp.ID)
-			case ev.resp.ID != first+int64(i):
-				f = &ProcessFault{Kind: FaultGarbage, Fn: fn, Msg: fmt.Sprintf("answered id %d while the grader waited for id %d (%s); responses must come in request order, echoing the id (the process was killed)", ev.resp.ID, first+int64(i), fn)}
-			default:
-				resps = append(resps, ev.resp)
-				timer.Reset(wait())
+		ev, ok := p.nextEvent()
+		if !ok {
+			if answered { // the wait for each response counts from the one before
+				p.timer.Reset(wait())
+				answered = false
 			}
-		case <-timer.C:
-			if time.Until(c.deadline) <= 0 {
-				f = c.budgetFault(fn)
-				break
+			select {
+			case b, ok := <-p.events:
+				if !ok {
+					f = c.exitFault(fn)
+				}
+				p.batch, p.next = b, 0
+			case <-p.timer.C:
+				if time.Until(c.deadline) <= 0 {
+					f = c.budgetFault(fn)
+					break
+				}
+				msg := fmt.Sprintf("timed out after %s waiting for %s (the process was killed)", timeout, waiting(fn))
+				if near := p.nearMiss(); near != "" {
+					msg += "; it printed a line that is almost a response: " + near
+				}
+				f = &ProcessFault{Kind: FaultTimeout, Fn: fn, Msg: msg}
+			case <-ctx.Done():
+				f = &ProcessFault{Kind: FaultCanceled, Fn: fn, Msg: fmt.Sprintf("canceled while waiting for %s (%v; the process was killed)", waiting(fn), ctx.Err())}
 			}
-			msg := fmt.Sprintf("timed out after %s waiting for %s (the process was killed)", timeout, waiting(fn))
-			if near := p.nearMiss(); near != "" {
-				msg += "; it printed a line that is almost a response: " + near
-			}
-			f = &ProcessFault{Kind: FaultTimeout, Fn: fn, Msg: msg}
-		case <-ctx.Done():
-			f = &ProcessFault{Kind: FaultCanceled, Fn: fn, Msg: fmt.Sprintf("canceled while waiting for %s (%v; the process was killed)", waiting(fn), ctx.Err())}
+			continue
+		}
+		switch {
+		case ev.fault != "":
+			f = &ProcessFault{Kind: FaultGarbage, Fn: fn, Msg: fmt.Sprintf("%s while the grader waited for %s (the process was killed)", ev.fault, waiting(fn))}
+		case !hello && ev.resp.ID < first:
+			c.noteExtra(ev.resp.ID)
+		case ev.resp.ID != first+int64(i):
+			f = &ProcessFault{Kind: FaultGarbage, Fn: fn, Msg: fmt.Sprintf("answered id %d while the grader waited for id %d (%s); responses must come in request order, echoing the id (the process was killed)", ev.resp.ID, first+int64(i), fn)}
+		default:
+			resps = append(resps, ev.resp)
+			answered = true
 		}
 	}
 	if f != nil {
@@ -332,12 +356,14 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 		}
 		f.Stderr = c.relative(p.tail.String())
 	}
-	select {
-	case <-writeDone:
-	case <-time.After(timeout):
-		// It answered everything without reading everything: odd, but not a fault.
-		c.kill("the process was killed: it answered without reading all its input")
-		<-writeDone
+	if writeDone != nil {
+		select {
+		case <-writeDone:
+		case <-time.After(timeout):
+			// It answered everything without reading everything: odd, but not a fault.
+			c.kill("the process was killed: it answered without reading all its input")
+			<-writeDone
+		}
 	}
 	return resps, f
 }
@@ -346,19 +372,24 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 // answers of the calls before, blamed on them in the output, never on the calls to come.
 func (c *ProcessConn) dropExtras(p *process) {
 	for {
-		select {
-		case ev, ok := <-p.events:
-			if !ok {
-				return // the exchange sees the end too: a closed channel stays closed
-			}
-			if ev.fault != "" {
-				c.out.Write([]byte("[optgrade] between calls the program " + ev.fault + "\n"))
+		ev, ok := p.nextEvent()
+		if !ok {
+			select {
+			case b, ok := <-p.events:
+				if !ok {
+					return // the exchange sees the end too: a closed channel stays closed
+				}
+				p.batch, p.next = b, 0
 				continue
+			default:
+				return
 			}
-			c.noteExtra(ev.resp.ID)
-		default:
-			return
 		}
+		if ev.fault != "" {
+			c.out.Write([]byte("[optgrade] between calls the program " + ev.fault + "\n"))
+			continue
+		}
+		c.noteExtra(ev.resp.ID)
 	}
 }
 

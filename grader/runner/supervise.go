@@ -74,10 +74,14 @@ func (c *ProcessConn) spawn() (*process, error) {
 		stdin:  inW,
 		stdout: outR,
 		stderr: errR,
-		events: make(chan event, 16),
+		events: make(chan []event, maxQueued),
+		free:   make(chan []event, maxQueued+1),
 		quit:   make(chan struct{}),
 		meter:  &c.meter,
+		timer:  time.NewTimer(time.Hour),
 	}
+	p.timer.Stop()
+	p.inline = newInlineWriter(inW)
 	p.allow.Store(MaxValues)
 	p.readers.Add(2)
 	go p.readStdout(c.out, c.r.LineCap, HelloLineCap)
@@ -89,17 +93,49 @@ func (c *ProcessConn) spawn() (*process, error) {
 // into responses and stray lines) and readStderr. The sandbox reaps it.
 type process struct {
 	sp                    *sandbox.Process
-	stdin, stdout, stderr *os.File      // our ends of the pipes
-	events                chan event    // few: a response waiting here is memory
-	meter                 *meter        // the Conn's byte budget
-	allow                 atomic.Int64  // values the current exchange's answers may still hold
-	quit                  chan struct{} // closed by stop: readers drop events from then on
-	readers               sync.WaitGroup
-	tail                  tail
-	stopOnce              sync.Once
+	stdin, stdout, stderr *os.File // our ends of the pipes
+	// events carries the reader's batches of events (at most maxBatch each, maxQueued
+	// batches waiting: a response waiting here is memory); free takes them back, emptied.
+	events, free chan []event
+	// batch is the batch the exchange is reading, from batch[next]; only the goroutine
+	// calling Do touches batch, next, timer and inline.
+	batch    []event
+	next     int
+	timer    *time.Timer   // the exchange's wait for its next response
+	inline   *inlineWriter // writes to stdin that need not block, or nil
+	meter    *meter        // the Conn's byte budget
+	allow    atomic.Int64  // values the current exchange's answers may still hold
+	quit     chan struct{} // closed by stop: readers drop events from then on
+	readers  sync.WaitGroup
+	tail     tail
+	stopOnce sync.Once
 
 	mu   sync.Mutex
 	near string // the last stray JSON object with an "id", and why it is not a response
+}
+
+// The reader hands on at most maxBatch events at a time, and at most maxQueued batches wait.
+const (
+	maxBatch  = 64
+	maxQueued = 4
+)
+
+// nextEvent returns the next event of the batch being read, if any is left; a batch read
+// to its end goes back to the reader.
+func (p *process) nextEvent() (event, bool) {
+	if p.next >= len(p.batch) {
+		return event{}, false
+	}
+	ev := p.batch[p.next]
+	if p.next++; p.next == len(p.batch) {
+		clear(p.batch)
+		select {
+		case p.free <- p.batch[:0]:
+		default:
+		}
+		p.batch, p.next = nil, 0
+	}
+	return ev, true
 }
 
 // event is a response, or why the reader refused one (a line over its cap, a response

@@ -165,8 +165,11 @@ func ServeIO(in io.Reader, out io.Writer, fns Functions, notes io.Writer) error 
 	r := bufio.NewReaderSize(in, 1<<16)
 	s := newSender(out)
 	defer s.stop()
+	var resp bytes.Buffer // each answer, reused
 	for {
-		if !lineWaiting(r) && s.send() != nil {
+		if lineWaiting(r) {
+			s.arm() // the answers made so far wait while the next call runs
+		} else if s.send() != nil {
 			return nil // the grader went away
 		}
 		line, err := r.ReadSlice('\n')
@@ -177,7 +180,8 @@ func ServeIO(in io.Reader, out io.Writer, fns Functions, notes io.Writer) error 
 			line = append(long, rest...)
 		}
 		if len(bytes.TrimSpace(line)) > 0 {
-			if resp := answer(&fns, line, notes); resp != nil && s.add(resp) != nil {
+			resp.Reset()
+			if answer(&resp, &fns, line, notes) && s.add(resp.Bytes()) != nil {
 				return nil
 			}
 		}
@@ -201,7 +205,8 @@ func lineWaiting(r *bufio.Reader) bool {
 // sendAfter bounds how long an answer waits in the buffer.
 const sendAfter = 10 * time.Millisecond
 
-// sender buffers answers; its timer sends them sendAfter after the first one waited.
+// sender buffers answers; its timer, armed when a call starts while answers wait, sends
+// them sendAfter later. An answer followed by a read sets no timer.
 type sender struct {
 	mu    sync.Mutex
 	w     *bufio.Writer
@@ -225,11 +230,17 @@ func (s *sender) add(resp []byte) error {
 		s.w.Write(resp)
 		s.err = s.w.WriteByte('\n')
 	}
-	if !s.armed {
+	return s.err
+}
+
+// arm starts the timer, unless it runs or no answer waits.
+func (s *sender) arm() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.armed && s.w.Buffered() > 0 {
 		s.armed = true
 		s.timer.Reset(sendAfter)
 	}
-	return s.err
 }
 
 // send writes the buffered answers.
@@ -257,15 +268,15 @@ type request struct {
 	Args json.RawMessage `json:"args"`
 }
 
-// answer returns the response line to one request line, or nil for a line that is not a
-// request (noted on notes).
-func answer(fns *Functions, line []byte, notes io.Writer) []byte {
+// answer writes the response line to one request line to b (without its newline); it
+// returns false for a line that is not a request (noted on notes).
+func answer(b *bytes.Buffer, fns *Functions, line []byte, notes io.Writer) bool {
 	req, ok := parseRequest(line)
 	if !ok {
 		req = request{}
 		if err := json.Unmarshal(line, &req); err != nil {
 			fmt.Fprintf(notes, "optgrade kit: not a JSON request, ignored: %v\n", err)
-			return nil
+			return false
 		}
 	}
 	id := req.ID
@@ -288,12 +299,11 @@ func answer(fns *Functions, line []byte, notes io.Writer) []byte {
 	default:
 		result, err = call(fns, *req.Fn, req.Args, notes)
 	}
-	var b bytes.Buffer
 	b.WriteString(`{"id":`)
 	b.Write(id)
 	if err == nil {
 		b.WriteString(`,"result":`)
-		if encErr := encode(&b, result); encErr != nil {
+		if encErr := encode(b, result); encErr != nil {
 			b.Reset()
 			b.WriteString(`{"id":`)
 			b.Write(id)
@@ -306,7 +316,7 @@ func answer(fns *Functions, line []byte, notes io.Writer) []byte {
 		b.Write(msg)
 	}
 	b.WriteByte('}')
-	return b.Bytes()
+	return true
 }
 
 // call runs one catalog function, turning a panic into an error that names the panic
