@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // placeholders are ids the student kits ship in their optgrade.yaml template: a
@@ -23,11 +24,11 @@ func isPlaceholder(id string) bool {
 	return false
 }
 
-var unsafeKey = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var unsafeKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9._-]+`) })
 
 // storeKey is a student's folder name in the store: the id, made safe for a file name.
 func storeKey(id string) string {
-	key := unsafeKey.ReplaceAllString(id, "_")
+	key := unsafeKey().ReplaceAllString(id, "_")
 	if key == "" || key == "." || key == ".." {
 		key = "_" + key
 	}

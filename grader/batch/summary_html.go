@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/optgrade/optgrade/grader"
@@ -24,7 +25,7 @@ const SummaryHTMLFile = "summary.html"
 //go:embed summary.tmpl
 var summarySource string
 
-var summaryTemplate = template.Must(template.New("summary").Parse(summarySource))
+var summaryTemplate = sync.OnceValue(func() *template.Template { return template.Must(template.New("summary").Parse(summarySource)) })
 
 // WriteSummaryHTML writes the course overview as one self-contained HTML page: the
 // numbers of s, a histogram of the scores, each task's full-marks rate, the most common
@@ -34,7 +35,7 @@ var summaryTemplate = template.Must(template.New("summary").Parse(summarySource)
 // student without one is listed without a link. Charts are inline SVG (gonum/plot), styles
 // inline CSS; the page loads nothing and needs no script.
 func WriteSummaryHTML(w io.Writer, s *Summary, results []*grader.Result, links map[string]string) error {
-	return summaryTemplate.Execute(w, newSummaryPage(s, results, links))
+	return summaryTemplate().Execute(w, newSummaryPage(s, results, links))
 }
 
 type summaryPage struct {

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -217,11 +218,11 @@ func latestPerStudent(subs []*submission) ([]*submission, []string) {
 	return out, dropped
 }
 
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._@+-]+`)
+var unsafeName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9._@+-]+`) })
 
 // folderName is a student's folder: the id, made safe for a file name.
 func folderName(id string) string {
-	n := unsafeName.ReplaceAllString(id, "_")
+	n := unsafeName().ReplaceAllString(id, "_")
 	if n == "" || n == "." || n == ".." {
 		n = "_" + n
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -51,9 +52,11 @@ func isDir(f *zip.File) bool { return strings.HasSuffix(f.Name, "/") }
 
 // Canvas.
 
-var canvasName = regexp.MustCompile(`^([^/]+?)(_LATE)?_(\d+|anon_[A-Za-z0-9]+)_(\d+)_([^/]+)$`)
+var canvasName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([^/]+?)(_LATE)?_(\d+|anon_[A-Za-z0-9]+)_(\d+)_([^/]+)$`)
+})
 
-func detectCanvas(names []string) bool { return mostMatch(names, canvasName) }
+func detectCanvas(names []string) bool { return mostMatch(names, canvasName()) }
 
 func readCanvas(files []*zip.File, _ IngestOptions) ([]*submission, []string, error) {
 	by := map[string]*submission{}
@@ -65,7 +68,7 @@ func readCanvas(files []*zip.File, _ IngestOptions) ([]*submission, []string, er
 			continue
 		}
 		name := strip(f.Name)
-		m := canvasName.FindStringSubmatch(name)
+		m := canvasName().FindStringSubmatch(name)
 		if m == nil {
 			skipped = append(skipped, name+": not a Canvas submission file name")
 			continue
@@ -85,10 +88,10 @@ func readCanvas(files []*zip.File, _ IngestOptions) ([]*submission, []string, er
 // canvasFileName undoes Canvas's renaming of a file uploaded again ("solution-1.py" was
 // the student's "solution.py") for the file names that make a folder a submission; other
 // names are kept as they are, since "-1" may be the student's own.
-var canvasResubmitted = regexp.MustCompile(`^(solution|main|optgrade)-\d+(\.py|\.yaml)$`)
+var canvasResubmitted = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(solution|main|optgrade)-\d+(\.py|\.yaml)$`) })
 
 func canvasFileName(name string) string {
-	if m := canvasResubmitted.FindStringSubmatch(name); m != nil {
+	if m := canvasResubmitted().FindStringSubmatch(name); m != nil {
 		return m[1] + m[2]
 	}
 	return name
@@ -96,21 +99,23 @@ func canvasFileName(name string) string {
 
 // Moodle.
 
-var moodleName = regexp.MustCompile(`^(.+)_(\d+)_assignsubmission_([a-z]+)(?:/(.+)|_(.+))$`)
+var moodleName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(.+)_(\d+)_assignsubmission_([a-z]+)(?:/(.+)|_(.+))$`)
+})
 
-func detectMoodle(names []string) bool { return anyMatch(names, moodleName) }
+func detectMoodle(names []string) bool { return anyMatch(names, moodleName()) }
 
 func readMoodle(files []*zip.File, _ IngestOptions) ([]*submission, []string, error) {
 	by := map[string]*submission{}
 	var order []*submission
 	var skipped []string
-	strip := topless(files, moodleName)
+	strip := topless(files, moodleName())
 	for _, f := range files {
 		if isDir(f) {
 			continue
 		}
 		name := strip(f.Name)
-		m := moodleName.FindStringSubmatch(name)
+		m := moodleName().FindStringSubmatch(name)
 		switch {
 		case m == nil:
 			skipped = append(skipped, name+": not a Moodle submission file name")
@@ -132,9 +137,11 @@ func readMoodle(files []*zip.File, _ IngestOptions) ([]*submission, []string, er
 
 // Brightspace.
 
-var brightspaceName = regexp.MustCompile(`^(\d+-\d+) - (.+?) - ([A-Z][a-z]{2} \d{1,2}, \d{4} \d{3,4} [AP]M)(?:/(.+)| - (.+))$`)
+var brightspaceName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d+-\d+) - (.+?) - ([A-Z][a-z]{2} \d{1,2}, \d{4} \d{3,4} [AP]M)(?:/(.+)| - (.+))$`)
+})
 
-func detectBrightspace(names []string) bool { return anyMatch(names, brightspaceName) }
+func detectBrightspace(names []string) bool { return anyMatch(names, brightspaceName()) }
 
 func readBrightspace(files []*zip.File, o IngestOptions) ([]*submission, []string, error) {
 	loc := o.Location
@@ -144,7 +151,7 @@ func readBrightspace(files []*zip.File, o IngestOptions) ([]*submission, []strin
 	by := map[string]*submission{} // by submission id and time
 	var order []*submission
 	var skipped []string
-	strip := topless(files, brightspaceName)
+	strip := topless(files, brightspaceName())
 	for _, f := range files {
 		if isDir(f) {
 			continue
@@ -153,7 +160,7 @@ func readBrightspace(files []*zip.File, o IngestOptions) ([]*submission, []strin
 		if name == "index.html" {
 			continue // Brightspace's own list of the download
 		}
-		m := brightspaceName.FindStringSubmatch(name)
+		m := brightspaceName().FindStringSubmatch(name)
 		if m == nil {
 			skipped = append(skipped, name+": not a Brightspace submission file name")
 			continue

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/report/figure"
@@ -26,7 +27,7 @@ var htmlStyle string
 // summary.html) to look the same: readable on a phone and in print.
 func HTMLStyle() template.CSS { return template.CSS(htmlStyle) }
 
-var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
+var htmlTemplate = sync.OnceValue(func() *template.Template { return template.Must(template.New("report").Parse(htmlSource)) })
 
 // HTML writes r as one self-contained HTML page for the student: the score, every task
 // and check, each failing case in full (the call, what came back, what was wanted, where
@@ -39,7 +40,7 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 // characters are shown as \xNN. Like every format it shows what r holds: a batch hands
 // students a result whose hidden checks were stripped first (batch.StudentView).
 func HTML(w io.Writer, r *grader.Result, o Options) error {
-	return htmlTemplate.Execute(w, newHTMLPage(r, o))
+	return htmlTemplate().Execute(w, newHTMLPage(r, o))
 }
 
 type htmlPage struct {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/optgrade/optgrade/grader"
@@ -116,10 +117,10 @@ func ReplayCommand(dir string, argv []string, request string) string {
 	return fmt.Sprintf("cd %s && printf '%%s\\n' %s | %s", shellQuote(dir), shellQuote(request), strings.Join(words, " "))
 }
 
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_./:=+,@%-]+$`)
+var shellSafe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_./:=+,@%-]+$`) })
 
 func shellQuote(s string) string {
-	if shellSafe.MatchString(s) {
+	if shellSafe().MatchString(s) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
