@@ -84,7 +84,7 @@ func (pl *pipeline) send(ctx context.Context, k int, calls []Call, last bool) []
 	if rc.gaveUp != nil {
 		return rc.Do(ctx, calls) // not sent
 	}
-	all := calls
+	var all []Call // a copy: calls may be a plan's, shared by every submission
 	var early []int
 	for j := k + 1; last && j < len(pl.segs); j++ {
 		s := pl.segs[j]
@@ -97,8 +97,12 @@ func (pl *pipeline) send(ctx context.Context, k int, calls []Call, last bool) []
 		if len(early) > 0 && pl.values(early)+s.values > maxMergedValues {
 			break
 		}
+		if len(early) == 0 {
+			all = append(all, calls...)
+		}
 		early = append(early, j)
 		all = append(all, s.calls...)
+		all[len(all)-len(s.calls)].Apart = true // answered as a Do of its own
 		if s.open {
 			break
 		}
@@ -106,7 +110,6 @@ func (pl *pipeline) send(ctx context.Context, k int, calls []Call, last bool) []
 	if len(early) == 0 {
 		return rc.Do(ctx, calls)
 	}
-	all = append([]Call(nil), all...)
 	replies := pl.conn.Do(ctx, all)
 	cut := firstKill(replies)
 	off := len(calls)

@@ -27,6 +27,7 @@ type fakeProcess struct {
 	lastStart             *runner.ProcessFault
 	seen                  []string // the calls the process read, in order, restarts marked
 	dos, answered, called int
+	groups                int // Do calls, and groups of calls Apart in them
 }
 
 type fakeRunner struct{ p *fakeProcess }
@@ -43,6 +44,7 @@ func (p *fakeProcess) Close() error        { return nil }
 
 func (p *fakeProcess) Do(ctx context.Context, calls []Call) []Reply {
 	p.dos++
+	p.groups++
 	replies := make([]Reply, len(calls))
 	fault := func(from int, f *runner.ProcessFault) []Reply {
 		for i := from; i < len(replies); i++ {
@@ -71,6 +73,12 @@ func (p *fakeProcess) Do(ctx context.Context, calls []Call) []Reply {
 		p.alive = true
 	}
 	for i, c := range calls {
+		if c.Apart != (i > 0 && c.Apart) {
+			p.groups = -1 << 30 // the first call of a Do needs no Apart
+		}
+		if c.Apart {
+			p.groups++
+		}
 		p.called++
 		p.seen = append(p.seen, c.Fn+string(JSONValue(c.Args)))
 		switch {
@@ -146,8 +154,48 @@ func TestPipelineRoundTrips(t *testing.T) {
 	if ps.dos != 57 || pp.dos != 19 {
 		t.Errorf("%d Do calls one Do per check (want 57), %d pipelined (want 19)", ps.dos, pp.dos)
 	}
+	// Each Do of before is a group Apart now, so that the runner answers it as before.
+	if pp.groups != ps.dos {
+		t.Errorf("%d groups of calls pipelined, want %d", pp.groups, ps.dos)
+	}
 	if !strings.Contains(pip, `"misconception": "adam-no-bias-correction"`) {
 		t.Error("the variant in adam_step was not named")
+	}
+}
+
+// A plan is shared by the submissions graded at once: merging a check's calls with the next
+// checks' never writes into its calls, not even past their end.
+func TestPipelineLeavesPlansAlone(t *testing.T) {
+	g := courseGrader(t)
+	spare := 0
+	for _, plans := range g.plans {
+		for _, p := range plans {
+			if p != nil {
+				p.calls = append(p.calls[:len(p.calls):len(p.calls)], make([]Call, 8)...)[:len(p.calls)]
+				spare++
+			}
+		}
+	}
+	g.Grade(context.Background(), fakeRunner{&fakeProcess{}}, "s", "", Submitted{})
+	for _, plans := range g.plans {
+		for _, p := range plans {
+			if p == nil {
+				continue
+			}
+			for _, c := range p.calls[len(p.calls):cap(p.calls)] {
+				if c.Fn != "" || c.Apart {
+					t.Fatalf("task %s, check %d: a call was written past the plan's calls: %s", p.task.ID, p.checkNo, c.Fn)
+				}
+			}
+			for _, c := range p.calls {
+				if c.Apart {
+					t.Fatalf("task %s, check %d: a plan's call was marked Apart", p.task.ID, p.checkNo)
+				}
+			}
+		}
+	}
+	if spare == 0 {
+		t.Fatal("no plans")
 	}
 }
 

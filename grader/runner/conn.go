@@ -10,6 +10,12 @@ import (
 type Call struct {
 	Fn   string
 	Args reference.Args
+	// Apart starts a group of calls that a caller sends in the same Do as the calls before
+	// it only to save round trips: the group is answered as if a Do of its own began there.
+	// An answer the group before it sends again is noted in the output as an extra answer,
+	// not a fault of this group's calls, and the output of the group's last call is waited
+	// for as a Do's last call's is.
+	Apart bool
 }
 
 // Reply is what came back for one Call. Exactly one of these holds:

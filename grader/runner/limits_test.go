@@ -76,6 +76,30 @@ func TestExtraAnswerBlamed(t *testing.T) {
 	}
 }
 
+// In one Do, a group of calls Apart is answered as a Do of its own: an extra answer of the
+// group before is blamed on it, not a fault of the group's calls. Without Apart the same
+// extra answer is a wrong id.
+func TestExtraAnswerBlamedApart(t *testing.T) {
+	c := testStart(t, testRunner(t, "ok"))
+	next := testCall("add", "a", 1, "b", 1)
+	next.Apart = true
+	rep := c.Do(context.Background(), []Call{testCall("twice"), next, testCall("add", "a", 2, "b", 2)})
+	if rep[0].Result != "ok" || rep[1].Result != 2.0 || rep[2].Result != 4.0 {
+		t.Fatalf("replies %+v", rep)
+	}
+	if out := c.Output(); !strings.Contains(out, "ignored an extra answer with id 1 (twice)") {
+		t.Errorf("output %q: want the extra answer blamed on twice", out)
+	}
+	if c.Restarts() != 0 {
+		t.Errorf("%d restarts", c.Restarts())
+	}
+	rep = c.Do(context.Background(), []Call{testCall("twice"), testCall("add", "a", 1, "b", 1)})
+	var f *ProcessFault
+	if rep[0].Result != "ok" || !errors.As(rep[1].Fault, &f) || !strings.Contains(f.Msg, "answered id 4 while the grader waited for id 5") {
+		t.Errorf("without Apart: %+v", rep)
+	}
+}
+
 // The time budget bounds the whole submission: a program answering just under the
 // per-call timeout cannot hold the grader for calls × timeout.
 func TestTimeBudget(t *testing.T) {

@@ -113,12 +113,16 @@ func (c *ProcessConn) Do(ctx context.Context, calls []Call) []Reply {
 		}
 	}
 	fns := make([]string, len(sent))
+	var groups []int // where a group of calls Apart begins
 	for k, i := range sent {
 		fns[k] = calls[i].Fn
+		if calls[i].Apart && k > 0 {
+			groups = append(groups, k)
+		}
 	}
 	first := c.nextID
 	c.nextID += int64(len(sent))
-	resps, fault := c.exchange(ctx, buf, first, fns, c.r.CallTimeout)
+	resps, fault := c.exchange(ctx, buf, first, fns, groups, c.r.CallTimeout)
 	if cap(buf) <= maxKeptBuf { // written: the next Do reuses it
 		c.wbuf = buf[:0]
 	}
@@ -130,7 +134,8 @@ func (c *ProcessConn) Do(ctx context.Context, calls []Call) []Reply {
 		}
 	}
 	for k := range min(len(resps)+1, len(sent)) { // the answered calls and the one a fault cut short
-		replies[sent[k]].Output = c.relative(c.calls.take(first+int64(k), k == len(resps)-1))
+		last := k == len(resps)-1 || k+1 < len(sent) && calls[sent[k+1]].Apart // of a group
+		replies[sent[k]].Output = c.relative(c.calls.take(first+int64(k), last))
 	}
 	if fault != nil {
 		faultAll(replies, sent[len(resps):], fault)
@@ -185,7 +190,7 @@ func (c *ProcessConn) startOnce(ctx context.Context) *ProcessFault {
 	// timeout (seconds per call) lets a kit dump the student's stack before a hung call
 	// is killed; submissions that do not know it ignore it.
 	hello, _ := appendRequest(nil, 0, "hello", reference.Args{"protocol": Protocol, "timeout": c.r.CallTimeout.Seconds()})
-	resps, f := c.exchange(ctx, hello, 0, []string{"hello"}, c.r.StartTimeout)
+	resps, f := c.exchange(ctx, hello, 0, []string{"hello"}, nil, c.r.StartTimeout)
 	if f != nil {
 		if f.Kind == FaultCanceled {
 			return f
@@ -273,16 +278,19 @@ func (c *ProcessConn) kill(note string) {
 // exchange writes buf (the requests with ids first, first+1, … for fns) to the current
 // process while reading the responses in order. It returns the responses that came, and
 // the fault that ended the exchange early, if any (the process is then killed). Each wait
-// is bounded by timeout and by what is left of the submission's time budget.
+// is bounded by timeout and by what is left of the submission's time budget. groups are
+// the indices into fns where a group of calls Apart begins: for extra answers each group is
+// an exchange of its own.
 //
 // What the pipe takes at once is written here; only a rest that does not fit (a long
 // pipelined batch, or a process that is not reading) is written by a goroutine.
-func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns []string, timeout time.Duration) ([]response, *ProcessFault) {
+func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns []string, groups []int, timeout time.Duration) ([]response, *ProcessFault) {
 	p := c.proc
 	hello := fns[0] == "hello"
+	gstart := 0 // the first call of the group being answered
 	if !hello {
 		c.dropExtras(p)
-		defer func() { c.prevFirst, c.prevFns = first, fns }()
+		defer func() { c.prevFirst, c.prevFns = first+int64(gstart), fns[gstart:] }()
 	}
 	p.allow.Store(MaxValues)
 	var writeDone chan error
@@ -308,6 +316,10 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 	for len(resps) < len(fns) && f == nil {
 		i := len(resps)
 		fn := fns[i]
+		if len(groups) > 0 && groups[0] == i {
+			c.prevFirst, c.prevFns = first+int64(gstart), fns[gstart:i]
+			gstart, groups = i, groups[1:]
+		}
 		ev, ok := p.nextEvent()
 		if !ok {
 			if answered { // the wait for each response counts from the one before
@@ -338,7 +350,7 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 		switch {
 		case ev.fault != "":
 			f = &ProcessFault{Kind: FaultGarbage, Fn: fn, Msg: fmt.Sprintf("%s while the grader waited for %s (the process was killed)", ev.fault, waiting(fn))}
-		case !hello && ev.resp.ID < first:
+		case !hello && ev.resp.ID < first+int64(gstart):
 			c.noteExtra(ev.resp.ID)
 		case ev.resp.ID != first+int64(i):
 			f = &ProcessFault{Kind: FaultGarbage, Fn: fn, Msg: fmt.Sprintf("answered id %d while the grader waited for id %d (%s); responses must come in request order, echoing the id (the process was killed)", ev.resp.ID, first+int64(i), fn)}
