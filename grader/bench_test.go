@@ -6,6 +6,7 @@ import (
 
 	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/grader/runner"
+	"github.com/optgrade/optgrade/grader/sandbox"
 	"github.com/optgrade/optgrade/reference"
 )
 
@@ -70,3 +71,52 @@ func replaceWith(names ...string) map[string]reference.Variant {
 	}
 	return m
 }
+
+// BenchmarkGradeProcess measures grading the course rubric against a running submission
+// process (started once; its start is not counted), one Do per check against pipelined:
+// what the round trips cost. It reports the Do calls per grading.
+func BenchmarkGradeProcess(b *testing.B) {
+	g := courseGrader(b)
+	for _, sample := range []string{"raw-protocol", "python-reference"} {
+		s, err := runner.Load("../testdata/submissions/"+sample, runner.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, mode := range []string{"one-Do-per-check", "pipelined"} {
+			b.Run(sample+"/"+mode, func(b *testing.B) {
+				conn, err := s.Runner(runner.Settings{Sandbox: sandbox.Config{NoBwrap: true}}).Start(context.Background())
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer conn.Close()
+				kept := &keptConn{Conn: conn}
+				gm := *g
+				gm.oneDoPerCheck = mode == "one-Do-per-check"
+				for b.Loop() {
+					res := gm.Grade(context.Background(), keptRunner{kept}, "bench", "", Submitted{})
+					if res.Score != res.MaxScore {
+						b.Fatalf("score %g of %g", res.Score, res.MaxScore)
+					}
+				}
+				b.ReportMetric(float64(kept.dos)/float64(b.N), "Do/op")
+			})
+		}
+	}
+}
+
+// keptConn is a running submission that Grade does not close, counting Do calls.
+type keptConn struct {
+	Conn
+	dos int
+}
+
+func (c *keptConn) Do(ctx context.Context, calls []Call) []Reply {
+	c.dos++
+	return c.Conn.Do(ctx, calls)
+}
+
+func (c *keptConn) Close() error { return nil }
+
+type keptRunner struct{ c *keptConn }
+
+func (r keptRunner) Start(context.Context) (Conn, error) { return r.c, nil }

@@ -18,6 +18,7 @@ import (
 // every Do gets a fresh budget fault. It records the calls the process read and answered
 // (or hung or crashed in), in order, and the Do calls.
 type fakeProcess struct {
+	replace               []string // the variants answering in place of their functions
 	ref                   Conn
 	hang, crash           func(c Call, seen int) bool
 	failStart             func(starts int) bool
@@ -33,7 +34,7 @@ type fakeProcess struct {
 type fakeRunner struct{ p *fakeProcess }
 
 func (r fakeRunner) Start(ctx context.Context) (Conn, error) {
-	r.p.ref, _ = runner.ReferenceRunner{Replace: replaceWith("adam-no-bias-correction", "momentum-plain")}.Start(ctx)
+	r.p.ref, _ = runner.ReferenceRunner{Replace: replaceWith(r.p.replace...)}.Start(ctx)
 	r.p.alive, r.p.starts = true, 1
 	return r.p, nil
 }
@@ -146,20 +147,35 @@ func firstDiff(a, b string) string {
 // The course rubric's round trips: one Do per check (and per free-running step) before,
 // now one per run of answer-independent calls. The calls and the result stay the same.
 func TestPipelineRoundTrips(t *testing.T) {
-	seq, pip, ps, pp := gradeBoth(t, func() *fakeProcess { return &fakeProcess{} })
-	sameAsOneDoPerCheck(t, seq, pip, ps, pp)
-	// Before: 60 Do calls for 321 calls. After: the independent calls go together; what
-	// is left is a Do after each gradient check (its finite differences would come next
-	// if it failed) and per free-running step.
-	if ps.dos != 57 || pp.dos != 19 {
-		t.Errorf("%d Do calls one Do per check (want 57), %d pipelined (want 19)", ps.dos, pp.dos)
-	}
-	// Each Do of before is a group Apart now, so that the runner answers it as before.
-	if pp.groups != ps.dos {
-		t.Errorf("%d groups of calls pipelined, want %d", pp.groups, ps.dos)
-	}
-	if !strings.Contains(pip, `"misconception": "adam-no-bias-correction"`) {
-		t.Error("the variant in adam_step was not named")
+	for _, tc := range []struct {
+		name     string
+		replace  []string
+		seq, pip int // Do calls: one per check, pipelined
+	}{
+		// 333 calls. Before: 60 Do calls. After: the independent calls go together;
+		// what is left is a Do after each gradient check (its finite differences would
+		// come next if it failed) and per free-running step.
+		{"correct", nil, 60, 22},
+		// Two free-running trajectories fail early: fewer steps, their other steps
+		// teacher-forced in one Do as evidence.
+		{"two mistakes", twoMistakes, 56, 18},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seq, pip, ps, pp := gradeBoth(t, func() *fakeProcess { return &fakeProcess{replace: tc.replace} })
+			sameAsOneDoPerCheck(t, seq, pip, ps, pp)
+			if ps.dos != tc.seq || pp.dos != tc.pip {
+				t.Errorf("%d Do calls one Do per check (want %d), %d pipelined (want %d)", ps.dos, tc.seq, pp.dos, tc.pip)
+			}
+			// Each Do of before is a group Apart now, so that the runner answers it as before.
+			if pp.groups != ps.dos {
+				t.Errorf("%d groups of calls pipelined, want %d", pp.groups, ps.dos)
+			}
+			for _, v := range tc.replace {
+				if !strings.Contains(pip, `"misconception": "`+v+`"`) {
+					t.Errorf("%s was not named", v)
+				}
+			}
+		})
 	}
 }
 
@@ -223,21 +239,21 @@ func TestPipelineFaults(t *testing.T) {
 		// Calls counted from 1 over the submission's life: 3 is inside the first merged
 		// Do's first check, 12 at a check's end, 30 and 45 deep in merged leads, 200 in a
 		// free-running step.
-		{"crash in the first check", func() *fakeProcess { return &fakeProcess{crash: nth(3)} }},
-		{"crash at a check's last call", func() *fakeProcess { return &fakeProcess{crash: nth(12)} }},
-		{"crashes in merged leads", func() *fakeProcess { return &fakeProcess{crash: nth(30, 45, 46, 200)} }},
-		{"hangs in merged leads", func() *fakeProcess { return &fakeProcess{hang: nth(7, 31, 90, 91)} }},
-		{"a function always hangs", func() *fakeProcess { return &fakeProcess{hang: fn("quadratic_loss")} }},
-		{"a function always crashes", func() *fakeProcess { return &fakeProcess{crash: fn("cross_entropy")} }},
-		{"a free-running step crashes", func() *fakeProcess { return &fakeProcess{crash: fn("gd_step")} }},
+		{"crash in the first check", func() *fakeProcess { return &fakeProcess{replace: twoMistakes, crash: nth(3)} }},
+		{"crash at a check's last call", func() *fakeProcess { return &fakeProcess{replace: twoMistakes, crash: nth(12)} }},
+		{"crashes in merged leads", func() *fakeProcess { return &fakeProcess{replace: twoMistakes, crash: nth(30, 45, 46, 200)} }},
+		{"hangs in merged leads", func() *fakeProcess { return &fakeProcess{replace: twoMistakes, hang: nth(7, 31, 90, 91)} }},
+		{"a function always hangs", func() *fakeProcess { return &fakeProcess{replace: twoMistakes, hang: fn("quadratic_loss")} }},
+		{"a function always crashes", func() *fakeProcess { return &fakeProcess{replace: twoMistakes, crash: fn("cross_entropy")} }},
+		{"a free-running step crashes", func() *fakeProcess { return &fakeProcess{replace: twoMistakes, crash: fn("gd_step")} }},
 		{"restarts fail", func() *fakeProcess {
-			return &fakeProcess{crash: nth(40), failStart: func(n int) bool { return n == 2 || n == 3 }}
+			return &fakeProcess{replace: twoMistakes, crash: nth(40), failStart: func(n int) bool { return n == 2 || n == 3 }}
 		}},
 		{"restarts fail for good", func() *fakeProcess {
-			return &fakeProcess{crash: nth(40), failStart: func(n int) bool { return n > 1 }}
+			return &fakeProcess{replace: twoMistakes, crash: nth(40), failStart: func(n int) bool { return n > 1 }}
 		}},
-		{"budget spent", func() *fakeProcess { return &fakeProcess{budget: 150} }},
-		{"budget spent after a crash", func() *fakeProcess { return &fakeProcess{budget: 100, crash: nth(20)} }},
+		{"budget spent", func() *fakeProcess { return &fakeProcess{replace: twoMistakes, budget: 150} }},
+		{"budget spent after a crash", func() *fakeProcess { return &fakeProcess{replace: twoMistakes, budget: 100, crash: nth(20)} }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			seq, pip, ps, pp := gradeBoth(t, tc.p)
@@ -273,3 +289,7 @@ func TestPipelineCrashStaysInItsTask(t *testing.T) {
 		}
 	}
 }
+
+// twoMistakes are variants in place of adam_step and momentum_step: free-running
+// trajectories that fail early, with evidence sent teacher-forced.
+var twoMistakes = []string{"adam-no-bias-correction", "momentum-no-dampening"}
