@@ -86,6 +86,10 @@ func (pl *pipeline) send(ctx context.Context, k int, calls []Call, last bool) []
 	}
 	var all []Call // a copy: calls may be a plan's, shared by every submission
 	var early []int
+	values := 0 // of the reference's answers to the calls sent
+	if sameCalls(calls, pl.segs[k].calls) {
+		values = pl.segs[k].values // the lead; a check's later calls are few
+	}
 	for j := k + 1; last && j < len(pl.segs); j++ {
 		s := pl.segs[j]
 		if s.replies != nil {
@@ -94,7 +98,7 @@ func (pl *pipeline) send(ctx context.Context, k int, calls []Call, last bool) []
 		if len(s.calls) == 0 || pl.task[s.task].gaveUp != nil {
 			continue // its check sends nothing
 		}
-		if len(early) > 0 && pl.values(early)+s.values > maxMergedValues {
+		if values += s.values; values > maxMergedValues {
 			break
 		}
 		if len(early) == 0 {
@@ -122,14 +126,6 @@ func (pl *pipeline) send(ctx context.Context, k int, calls []Call, last bool) []
 		off += len(s.calls)
 	}
 	return rc.mend(ctx, calls, replies[:len(calls):len(calls)])
-}
-
-func (pl *pipeline) values(segs []int) int {
-	n := 0
-	for _, j := range segs {
-		n += pl.segs[j].values
-	}
-	return n
 }
 
 // firstKill returns the index of the first reply whose fault ended the process (every one

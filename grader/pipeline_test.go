@@ -293,3 +293,43 @@ func TestPipelineCrashStaysInItsTask(t *testing.T) {
 // twoMistakes are variants in place of adam_step and momentum_step: free-running
 // trajectories that fail early, with evidence sent teacher-forced.
 var twoMistakes = []string{"adam-no-bias-correction", "momentum-no-dampening"}
+
+// A merged Do stops before the reference's answers to it would hold more than
+// maxMergedValues values, so that the submission's answers stay far below the runner's
+// decode limit per exchange; a check whose answers alone are that large goes alone.
+func TestPipelineBoundsValues(t *testing.T) {
+	c := &countingConn{}
+	pl := &pipeline{conn: c, task: map[int]*resilientConn{0: {Conn: c}}}
+	for range 8 { // a third of maxMergedValues each, but one more than it
+		pl.segs = append(pl.segs, &segment{calls: []Call{{Fn: "f"}, {Fn: "f"}}, values: maxMergedValues / 3})
+	}
+	pl.segs[6].values = maxMergedValues + 1
+	for k, s := range pl.segs {
+		cc := &checkConn{Conn: c, pl: pl, seg: k}
+		if r := cc.Do(context.Background(), s.calls); len(r) != 2 || r[1].Result != 1.0 {
+			t.Fatalf("segment %d: replies %+v", k, r)
+		}
+	}
+	// A check's calls with as many of the next checks' as fit in maxMergedValues.
+	if fmt.Sprint(c.sizes) != "[6 6 2 2]" {
+		t.Errorf("Do sizes %v, want [6 6 2 2]", c.sizes)
+	}
+	if n := countValues(map[string]any{"w": []float64{1, 2, 3}, "m": [][]float64{{1}, {2, 3}}, "s": "x"}, 0); n != 1+4+(1+2+3)+1 {
+		t.Errorf("countValues = %d", n)
+	}
+}
+
+// countingConn answers every call with 1 and records the size of each Do.
+type countingConn struct {
+	Conn
+	sizes []int
+}
+
+func (c *countingConn) Do(_ context.Context, calls []Call) []Reply {
+	c.sizes = append(c.sizes, len(calls))
+	r := make([]Reply, len(calls))
+	for i := range r {
+		r[i].Result = 1.0
+	}
+	return r
+}
