@@ -4,10 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/grader/runner"
+	"github.com/optgrade/optgrade/grader/sandbox"
 )
 
 // fakeProcess answers like the process runner, from the reference (with variants in place
@@ -333,3 +338,77 @@ func (c *countingConn) Do(_ context.Context, calls []Call) []Reply {
 	}
 	return r
 }
+
+// A real process that answers the last call of a check twice: its next check's calls went
+// in the same Do, yet the extra answer is only noted, as between two Do calls — no check
+// loses anything to it.
+func TestPipelineExtraAnswerProcess(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3")
+	}
+	dir := t.TempDir()
+	prog := `import json, sys
+for line in sys.stdin:
+    req = json.loads(line)
+    if req["fn"] == "hello":
+        print(json.dumps({"id": req["id"], "result": {"protocol": 1, "functions": ["bernoulli_mle"]}}), flush=True)
+        continue
+    y = req["args"]["y"]
+    ans = json.dumps({"id": req["id"], "result": sum(y) / len(y)})
+    print(ans, flush=True)
+    if len(y) == 4:
+        print(ans, flush=True)
+`
+	if err := os.WriteFile(filepath.Join(dir, "serve.py"), []byte(prog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := rubric.Parse("test.yaml", []byte(rubricOf("3", `
+  - id: mle
+    function: bernoulli_mle
+    points: 3
+    checks:
+      - {name: first, kind: value, points: 1, cases: [{args: {y: [1, 0]}}, {args: {y: [1, 1, 0, 1]}}]}
+      - {name: second, kind: value, points: 1, cases: [{args: {y: [1]}}, {args: {y: [0, 0, 1]}}]}
+      - {name: third, kind: value, points: 1, cases: [{args: {y: [0, 1, 1]}}]}
+`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := New(r, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := &runner.ProcessRunner{Dir: dir, Argv: []string{py, "serve.py"}, Settings: runner.Settings{Sandbox: sandbox.Config{Disable: true}}}
+	c := &keptConn{}
+	res := g.Grade(context.Background(), countingRunner{run, c}, "s", "", Submitted{})
+	if res.Score != 3 || res.Error != "" {
+		t.Errorf("score %g of 3 (%s): %+v", res.Score, res.Error, res.Tasks)
+	}
+	if !strings.Contains(res.Output, "ignored an extra answer with id 2 (bernoulli_mle)") {
+		t.Errorf("output %q: want the extra answer noted", res.Output)
+	}
+	if c.dos != 1 {
+		t.Errorf("%d Do calls, want the three checks in one", c.dos)
+	}
+}
+
+// countingRunner starts a process and counts its Do calls in c.
+type countingRunner struct {
+	run *runner.ProcessRunner
+	c   *keptConn
+}
+
+func (r countingRunner) Start(ctx context.Context) (Conn, error) {
+	conn, err := r.run.Start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.c.Conn = conn
+	return closingConn{r.c}, nil
+}
+
+// closingConn closes what a keptConn keeps open.
+type closingConn struct{ *keptConn }
+
+func (c closingConn) Close() error { return c.keptConn.Conn.Close() }
