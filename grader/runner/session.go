@@ -1,8 +1,11 @@
 package runner
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -286,6 +289,10 @@ func (c *ProcessConn) kill(note string) {
 // pipelined batch, or a process that is not reading) is written by a goroutine.
 func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns []string, groups []int, timeout time.Duration) ([]response, *ProcessFault) {
 	p := c.proc
+	if p.direct {
+		p.hold()
+		defer p.release()
+	}
 	hello := fns[0] == "hello"
 	gstart := 0 // the first call of the group being answered
 	if !hello {
@@ -308,10 +315,35 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 		return fn
 	}
 	wait := func() time.Duration { return max(min(timeout, time.Until(c.deadline)), 0) }
+	// The wait for each response counts from the one before: the timer (or the read
+	// deadline) is set again once the answers read so far are taken.
+	setWait := func() {
+		if p.direct {
+			p.setReadDeadline(ctx, time.Now().Add(wait()))
+		} else {
+			p.timer.Reset(wait())
+		}
+	}
+	waitFault := func(fn string) *ProcessFault {
+		if ctx.Err() != nil {
+			return &ProcessFault{Kind: FaultCanceled, Fn: fn, Msg: fmt.Sprintf("canceled while waiting for %s (%v; the process was killed)", waiting(fn), ctx.Err())}
+		}
+		if time.Until(c.deadline) <= 0 {
+			return c.budgetFault(fn)
+		}
+		msg := fmt.Sprintf("timed out after %s waiting for %s (the process was killed)", timeout, waiting(fn))
+		if near := p.nearMiss(); near != "" {
+			msg += "; it printed a line that is almost a response: " + near
+		}
+		return &ProcessFault{Kind: FaultTimeout, Fn: fn, Msg: msg}
+	}
 	resps := make([]response, 0, len(fns))
-	p.timer.Reset(wait())
-	defer p.timer.Stop()
-	answered := false // since the timer was set
+	setWait()
+	defer p.watch(ctx)()
+	if !p.direct {
+		defer p.timer.Stop()
+	}
+	answered := false // since the wait was set
 	var f *ProcessFault
 	for len(resps) < len(fns) && f == nil {
 		i := len(resps)
@@ -321,9 +353,23 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 			gstart, groups = i, groups[1:]
 		}
 		ev, ok := p.nextEvent()
-		if !ok {
-			if answered { // the wait for each response counts from the one before
-				p.timer.Reset(wait())
+		switch {
+		case ok:
+		case p.direct && p.rd.ended:
+			f = c.exitFault(fn)
+			continue
+		case p.direct: // read on: one line, or what came of it
+			if answered && !p.rd.lineBuffered() {
+				setWait()
+				answered = false
+			}
+			if err := p.rd.read(p.collect); errors.Is(err, os.ErrDeadlineExceeded) {
+				f = waitFault(fn)
+			}
+			continue
+		default:
+			if answered {
+				setWait()
 				answered = false
 			}
 			select {
@@ -333,17 +379,9 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 				}
 				p.batch, p.next = b, 0
 			case <-p.timer.C:
-				if time.Until(c.deadline) <= 0 {
-					f = c.budgetFault(fn)
-					break
-				}
-				msg := fmt.Sprintf("timed out after %s waiting for %s (the process was killed)", timeout, waiting(fn))
-				if near := p.nearMiss(); near != "" {
-					msg += "; it printed a line that is almost a response: " + near
-				}
-				f = &ProcessFault{Kind: FaultTimeout, Fn: fn, Msg: msg}
+				f = waitFault(fn)
 			case <-ctx.Done():
-				f = &ProcessFault{Kind: FaultCanceled, Fn: fn, Msg: fmt.Sprintf("canceled while waiting for %s (%v; the process was killed)", waiting(fn), ctx.Err())}
+				f = waitFault(fn)
 			}
 			continue
 		}
@@ -383,9 +421,15 @@ func (c *ProcessConn) exchange(ctx context.Context, buf []byte, first int64, fns
 // dropExtras ignores the answers that came before the next requests were sent: extra
 // answers of the calls before, blamed on them in the output, never on the calls to come.
 func (c *ProcessConn) dropExtras(p *process) {
+	if p.direct {
+		c.readWaiting(p)
+	}
 	for {
 		ev, ok := p.nextEvent()
 		if !ok {
+			if p.direct {
+				return
+			}
 			select {
 			case b, ok := <-p.events:
 				if !ok {
@@ -404,6 +448,25 @@ func (c *ProcessConn) dropExtras(p *process) {
 		c.noteExtra(ev.resp.ID)
 	}
 }
+
+// readWaiting reads what the process printed since the last exchange (direct), as far as
+// it is there at once and within maxBetween bytes.
+func (c *ProcessConn) readWaiting(p *process) {
+	if p.rd.ended {
+		return
+	}
+	p.rd.pipe.nowait = true
+	defer func() { p.rd.pipe.nowait = false }()
+	from := c.meter.n.Load()
+	for !p.rd.ended && c.meter.n.Load()-from < maxBetween {
+		if err := p.rd.read(p.collect); err != nil && err != bufio.ErrBufferFull {
+			return // nothing more there (or a read that failed: the exchange sees it too)
+		}
+	}
+}
+
+// maxBetween bounds what an exchange reads before it sends its requests.
+const maxBetween = 1 << 20
 
 // noteExtra notes, in the output, an answer with an id already answered (or never sent).
 func (c *ProcessConn) noteExtra(id int64) {

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -83,26 +84,54 @@ func (c *ProcessConn) spawn() (*process, error) {
 	p.timer.Stop()
 	p.inline = newInlineWriter(inW)
 	p.allow.Store(MaxValues)
-	p.readers.Add(2)
-	go p.readStdout(c.out, c.r.LineCap, HelloLineCap)
+	pr := newPipeReader(outR)
+	p.rd = newStdoutReader(p, c.out, c.r.LineCap, HelloLineCap, pr)
+	p.readers.Add(1)
+	if pr != nil {
+		p.direct = true
+		p.collect = func(ev event) { p.batch = append(p.batch, ev) }
+		p.drain = time.AfterFunc(time.Hour, p.drainStdout)
+		p.drain.Stop()
+	} else {
+		p.readers.Add(1)
+		go p.readStdout(p.rd)
+	}
 	go p.readStderr(c.out, c.calls)
 	return p, nil
 }
 
-// process is one OS process and the goroutines that serve it: readStdout (splits stdout
-// into responses and stray lines) and readStderr. The sandbox reaps it.
+// process is one OS process and what serves it: its stdout reader (which splits stdout
+// into responses and stray lines; read by the exchange itself, or by the goroutine
+// readStdout where pipes have no deadlines) and the goroutine readStderr. The sandbox
+// reaps it.
 type process struct {
 	sp                    *sandbox.Process
 	stdin, stdout, stderr *os.File // our ends of the pipes
-	// events carries the reader's batches of events (at most maxBatch each, maxQueued
-	// batches waiting: a response waiting here is memory); free takes them back, emptied.
+	rd                    *stdoutReader
+	// direct: the exchange reads stdout itself, collecting its events into batch.
+	// Otherwise events carries readStdout's batches of events (at most maxBatch each,
+	// maxQueued batches waiting: a response waiting here is memory); free takes them back.
+	direct       bool
+	collect      func(event)
 	events, free chan []event
 	// batch is the batch the exchange is reading, from batch[next]; only the goroutine
-	// calling Do touches batch, next, timer and inline.
-	batch    []event
-	next     int
-	timer    *time.Timer   // the exchange's wait for its next response
-	inline   *inlineWriter // writes to stdin that need not block, or nil
+	// calling Do touches rd (when direct), batch, next, timer and inline.
+	batch  []event
+	next   int
+	timer  *time.Timer   // the exchange's wait for its next response (not direct)
+	inline *inlineWriter // writes to stdin that need not block, or nil
+	// cancelOn says a canceled context may end the current read (direct): set with
+	// cancelMu held, as is every read deadline.
+	cancelMu sync.Mutex
+	cancelOn bool
+	// Between exchanges (direct), drainStdout reads stdout once the process has been idle
+	// for idleDrain (drain's timer), so that what it prints then is read as it comes.
+	// holding: an exchange (or stop) holds stdout; draining: closed when a drain ends.
+	drain    *time.Timer
+	drainMu  sync.Mutex
+	holding  bool
+	gone     bool
+	draining chan struct{}
 	meter    *meter        // the Conn's byte budget
 	allow    atomic.Int64  // values the current exchange's answers may still hold
 	quit     chan struct{} // closed by stop: readers drop events from then on
@@ -129,6 +158,10 @@ func (p *process) nextEvent() (event, bool) {
 	ev := p.batch[p.next]
 	if p.next++; p.next == len(p.batch) {
 		clear(p.batch)
+		if p.direct {
+			p.batch, p.next = p.batch[:0], 0
+			return ev, true
+		}
 		select {
 		case p.free <- p.batch[:0]:
 		default:
@@ -136,6 +169,92 @@ func (p *process) nextEvent() (event, bool) {
 		p.batch, p.next = nil, 0
 	}
 	return ev, true
+}
+
+// idleDrain is how long stdout goes unread between exchanges (direct) before a drain reads it.
+const idleDrain = time.Millisecond
+
+// hold takes stdout for the exchange (or stop), ending a drain that runs.
+func (p *process) hold() {
+	p.drain.Stop()
+	p.drainMu.Lock()
+	p.holding = true
+	d := p.draining
+	if d != nil {
+		p.stdout.SetReadDeadline(time.Unix(1, 0))
+	}
+	p.drainMu.Unlock()
+	if d != nil {
+		<-d
+		p.stdout.SetReadDeadline(time.Time{})
+	}
+}
+
+// release gives stdout back after an exchange: a drain reads it after idleDrain.
+func (p *process) release() {
+	p.drainMu.Lock()
+	p.holding = false
+	gone := p.gone
+	p.drainMu.Unlock()
+	if !gone {
+		p.drain.Reset(idleDrain)
+	}
+}
+
+// drainStdout reads stdout between exchanges (direct) until an exchange holds it, it
+// ends, or maxBatch events wait (then the process waits for the next exchange).
+func (p *process) drainStdout() {
+	p.drainMu.Lock()
+	if p.holding || p.gone || p.draining != nil || p.rd.ended {
+		p.drainMu.Unlock()
+		return
+	}
+	d := make(chan struct{})
+	p.draining = d
+	p.stdout.SetReadDeadline(time.Time{})
+	p.drainMu.Unlock()
+	for !p.rd.ended && len(p.batch) < maxBatch {
+		if err := p.rd.read(p.collect); errors.Is(err, os.ErrDeadlineExceeded) {
+			break
+		}
+	}
+	p.drainMu.Lock()
+	p.draining = nil
+	close(d)
+	p.drainMu.Unlock()
+}
+
+// setReadDeadline bounds the exchange's next reads of stdout (direct), unless ctx ended.
+func (p *process) setReadDeadline(ctx context.Context, t time.Time) {
+	p.cancelMu.Lock()
+	if ctx.Err() == nil {
+		p.stdout.SetReadDeadline(t)
+	}
+	p.cancelMu.Unlock()
+}
+
+// watch makes the cancellation of ctx end the exchange's wait for stdout (direct); the
+// function it returns stops that.
+func (p *process) watch(ctx context.Context) func() {
+	if !p.direct || ctx.Done() == nil {
+		return func() {}
+	}
+	p.cancelMu.Lock()
+	p.cancelOn = true
+	p.cancelMu.Unlock()
+	stop := context.AfterFunc(ctx, func() {
+		p.cancelMu.Lock()
+		if p.cancelOn {
+			p.stdout.SetReadDeadline(time.Unix(1, 0))
+		}
+		p.cancelMu.Unlock()
+	})
+	return func() {
+		stop()
+		p.cancelMu.Lock()
+		p.cancelOn = false
+		p.cancelMu.Unlock()
+	}
 }
 
 // event is a response, or why the reader refused one (a line over its cap, a response
@@ -166,6 +285,20 @@ func (p *process) stop(grace time.Duration) {
 		p.kill()
 		<-p.exited()
 		close(p.quit)
+		until := time.Now().Add(drainGrace)
+		if p.direct { // what it printed last is its output; answers are too late
+			p.hold()
+			p.drainMu.Lock()
+			p.gone = true
+			p.drainMu.Unlock()
+			p.rd.pipe.nowait = false
+			p.stdout.SetReadDeadline(until)
+			for !p.rd.ended {
+				if err := p.rd.read(func(event) {}); errors.Is(err, os.ErrDeadlineExceeded) {
+					break
+				}
+			}
+		}
 		drained := make(chan struct{})
 		go func() {
 			p.readers.Wait()
@@ -173,7 +306,7 @@ func (p *process) stop(grace time.Duration) {
 		}()
 		select {
 		case <-drained:
-		case <-time.After(drainGrace):
+		case <-time.After(time.Until(until)):
 			// Someone outside the group holds the pipes open: stop reading.
 			p.stdout.Close()
 			p.stderr.Close()

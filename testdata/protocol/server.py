@@ -162,6 +162,11 @@ def serve(req):
             n -= 100000
         sys.stdout.write("[]," * (n - 1) + "[]]}\n")
         sys.stdout.flush()
+    elif fn == "late":  # answers, then prints text after ms milliseconds
+        send({"id": rid, "result": "ok"})
+        time.sleep(args["ms"] / 1000)
+        sys.stdout.write(args["text"])
+        sys.stdout.flush()
     elif fn == "twice":
         send({"id": rid, "result": "ok"})
         send({"id": rid, "result": "ok"})
