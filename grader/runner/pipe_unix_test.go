@@ -15,12 +15,7 @@ import (
 // The exchange writes its requests itself only as far as the pipe takes them at once: a
 // write to a full pipe returns at once with what fit, and the bytes arrive in order.
 func TestInlineWriteNeverWaits(t *testing.T) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	defer w.Close()
+	r, w := testPipe(t)
 	iw := newInlineWriter(w)
 	if iw == nil {
 		t.Fatal("os.Pipe's write end is not written inline")
@@ -51,20 +46,34 @@ func TestInlineWriteNeverWaits(t *testing.T) {
 	}
 }
 
-// A pipe end that blocks is never written inline (the write could hang the grader).
+// A pipe end that blocks is never written inline nor read by the exchange (either could
+// hang the grader): a goroutine does it.
 func TestInlineWriteNotOnBlockingPipe(t *testing.T) {
+	r, w := testPipe(t)
+	if newPipeReader(r) == nil {
+		t.Fatal("os.Pipe's read end is not read directly")
+	}
+	for _, f := range []*os.File{r, w} {
+		rc, err := f.SyscallConn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc.Control(func(fd uintptr) { unix.SetNonblock(int(fd), false) })
+	}
+	if newInlineWriter(w) != nil {
+		t.Error("a blocking pipe is written inline")
+	}
+	if newPipeReader(r) != nil {
+		t.Error("a blocking pipe is read directly")
+	}
+}
+
+func testPipe(t *testing.T) (r, w *os.File) {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
-	defer w.Close()
-	rc, err := w.SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc.Control(func(fd uintptr) { unix.SetNonblock(int(fd), false) })
-	if newInlineWriter(w) != nil {
-		t.Error("a blocking pipe is written inline")
-	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	return r, w
 }
