@@ -106,7 +106,7 @@ func labelledCurves(seed int64, perLabel int, withW bool) ([]LabelledCurve, erro
 					return nil, fmt.Errorf("labelled curves: no clear %s curve found for seed %d", label, seed)
 				}
 				spec := genCurveSpecFor(r, label, i, attempt, withW)
-				c := spec.run()
+				c := spec.curve()
 				if !withW {
 					c.W = nil
 				}
@@ -128,6 +128,7 @@ type genCurveSpec struct {
 	lr, beta float64
 	n        int
 	logistic *Logistic
+	done     *LabelledCurve // the run, when the proposal has made it already
 }
 
 // genCurveSpecFor proposes a run meant to get label (the lecture's case at i = 0, attempt 0).
@@ -160,7 +161,7 @@ func genCurveSpecFor(r *rand.Rand, label string, i, attempt int, withW bool) gen
 	switch label {
 	case Converged, Slow:
 		if i%3 == 2 {
-			return genLogisticCurve(r, label, d)
+			return genLogisticCurve(r, label)
 		}
 	}
 	switch label {
@@ -225,22 +226,161 @@ func genLectureCurve(r *rand.Rand, label string) genCurveSpec {
 	return s
 }
 
-// genLogisticCurve is GD on a logistic problem of dimension d: a step size of the order
-// of 1 / the curvature bound for converged, a hundredth of it for slow.
-func genLogisticCurve(r *rand.Rand, label string, d int) genCurveSpec {
-	n := 8 + r.IntN(8)
-	X, y := LogisticData(r, n, d)
+// genLogisticCurve is GD on a logistic problem built to converge: 1 … 3 features (the
+// last a bias column), 20 … 32 examples whose classes overlap (labels drawn from a weak
+// model, one example repeated with the other label), so the loss has a minimum near w = 0
+// where its Hessian is close to XᵀX/(4n) and well conditioned. The step size is from the
+// smoothness constant L = ‖X‖²/(4n) (‖X‖ the spectral norm): α ∈ [0.5, 1]/L, slowed down
+// for converged so that it converges after 25 … 45 steps; for slow, small enough that a
+// tenth to a third of the way down is left in every direction.
+// GD at α ≤ 1/L falls at every step without a swing, and a converged curve is then cut at
+// a length N ∈ [20, 60] at which its label is clear: the last step has fallen under
+// diagnose's threshold, but not for so long that the flat end makes the loss look as if it
+// might rise. About 97 % of the proposals are taken at once (the quadratics' way, about a
+// hundred proposals for one converged logistic curve, cost milliseconds).
+func genLogisticCurve(r *rand.Rand, label string) genCurveSpec {
+	d := 1 + r.IntN(3)
+	n := 20 + r.IntN(13)
+	X, y := genOverlappingData(r, n, d)
 	l := Logistic{X: X, Y: y}
-	bound := 0.0 // λ_max of the Hessian ≤ (1/4n) Σ |xᵢ|²
-	for _, x := range X {
-		bound += variantDot(x, x) / (4 * float64(n))
+	s := genCurveSpec{w0: genAwayFromZero(r, d, 1, 2.5), n: 20, logistic: &l}
+	L := logisticSmoothness(X)
+	s.lr = genUniform(r, 0.5, 1) / L
+	// Start far enough from the minimum that the loss has a quarter of itself to lose (a
+	// curve must fall by 10 % to be labelled other than diverging with a margin): a
+	// first run of 20 steps at α ~ 1/L comes close to the minimum.
+	fast := s.run()
+	for try := 0; try < 3 && fast.Loss[20] > 0.75*fast.Loss[0]; try++ {
+		for j := range s.w0 {
+			s.w0[j] *= 2
+		}
+		fast = s.run()
 	}
-	s := genCurveSpec{w0: RandomVector(r, d, -2, 2), n: 20 + r.IntN(41), logistic: &l}
-	s.lr = genUniform(r, 0.5, 1.5) / bound
 	if label == Slow {
-		s.lr /= 100
+		// α = c/L: no curvature is over L, so each direction keeps at least (1 − c)^(2N)
+		// of its share of the way down to the minimum's loss; c such that that is a tenth
+		// to a third.
+		s.n = 20 + r.IntN(41)
+		s.lr = (1 - math.Pow(genUniform(r, 0.1, 0.33), 1/float64(2*s.n))) / L
+		return s
+	}
+	// Near the minimum the loss's fall shrinks by a factor ρ² a step, ρ = 1 − αμ (μ the
+	// smallest curvature there); the first run gives ρ at α, and a chosen ρ' the step size
+	// α' = α·(1 − ρ')/(1 − ρ).
+	// At α ~ 1/L the run may converge within a few steps: slow it down so that it
+	// converges after about K ∈ [25, 45] steps, ρ' = ρ^(k₀/K).
+	s.n = 60
+	if k0 := genConvergedAt(fast); k0 >= 2 {
+		q := (fast.Loss[k0-1] - fast.Loss[k0]) / (fast.Loss[k0-2] - fast.Loss[k0-1])
+		if rho := math.Sqrt(q); rho > 0 && rho < 1 {
+			s.lr *= (1 - math.Pow(rho, float64(k0)/genUniform(r, 25, 45))) / (1 - rho)
+		}
+	}
+	c := s.run()
+	// Cut the run where its label is clear; none such: the proposal is turned down.
+	var clear []int
+	for k := 20; k <= 60; k++ {
+		loss, w := c.Loss[:k+1], c.W[:k+1]
+		if variantDiagnose(loss, w, false) == Converged && genClear(Converged, loss, w) {
+			clear = append(clear, k)
+		} else if len(clear) > 0 {
+			break
+		}
+	}
+	if len(clear) > 0 {
+		s.n = clear[r.IntN(len(clear))]
+		c.Loss, c.W = c.Loss[:s.n+1], c.W[:s.n+1]
+		c.Why = s.why()
+		s.done = &c
 	}
 	return s
+}
+
+// genConvergedAt returns the first k at which the loss's step has fallen clearly under
+// diagnose's converged threshold (|loss[k] − loss[k−1]| ≤ 0.5e-6·(loss[0] − loss[k])), or 0.
+func genConvergedAt(c LabelledCurve) int {
+	for k := 1; k < len(c.Loss); k++ {
+		if math.Abs(c.Loss[k]-c.Loss[k-1]) <= 0.5e-6*(c.Loss[0]-c.Loss[k]) {
+			return k
+		}
+	}
+	return 0
+}
+
+// genOverlappingData returns n examples of d features, the last a bias column of ones and
+// the others standard normal, with labels drawn from σ(x·w) for a weak w (each weight
+// N(0, 0.3²)), so the two classes overlap; the last example repeats the first with the
+// other label, so that no w separates them and the loss has a finite minimum.
+func genOverlappingData(r *rand.Rand, n, d int) (X [][]float64, y []float64) {
+	wTrue := make([]float64, d)
+	for j := range wTrue {
+		wTrue[j] = 0.3 * r.NormFloat64()
+	}
+	X, y = make([][]float64, n), make([]float64, n)
+	for i := range X {
+		x := make([]float64, d)
+		for j := 0; j < d-1; j++ {
+			x[j] = r.NormFloat64()
+		}
+		x[d-1] = 1
+		X[i] = x
+		if r.Float64() < logisticSigmoid(variantDot(x, wTrue)) {
+			y[i] = 1
+		}
+	}
+	for j := 0; j < d-1; j++ { // centred: the features are orthogonal to the bias column
+		mean := 0.0
+		for _, x := range X {
+			mean += x[j] / float64(n)
+		}
+		for _, x := range X {
+			x[j] -= mean
+		}
+	}
+	X[n-1] = append([]float64(nil), X[0]...)
+	y[n-1] = 1 - y[0]
+	return X, y
+}
+
+// logisticSmoothness returns L = λ_max(XᵀX)/(4n), the largest curvature the logistic loss
+// of X can have (σ' ≤ 1/4), by power iteration on XᵀX from the vector of ones; it is
+// within 1e-9 of λ_max, or a little under it, which for a step 1/L only halves the margin
+// to 2/L that GD needs to fall.
+func logisticSmoothness(X [][]float64) float64 {
+	d := len(X[0])
+	v, u := make([]float64, d), make([]float64, d)
+	for j := range v {
+		v[j] = 1
+	}
+	lambda := 0.0
+	for it := 0; it < 200; it++ {
+		clear(u)
+		for _, x := range X {
+			xv := variantDot(x, v)
+			for j := range u {
+				u[j] += xv * x[j]
+			}
+		}
+		norm := math.Sqrt(variantDot(u, u))
+		next := norm / math.Sqrt(variantDot(v, v))
+		for j := range v {
+			v[j] = u[j] / norm
+		}
+		if math.Abs(next-lambda) <= 1e-12*next {
+			lambda = next
+			break
+		}
+		lambda = next
+	}
+	return lambda / (4 * float64(len(X)))
+}
+
+// curve returns the run: the one the proposal made, else a new one.
+func (s genCurveSpec) curve() LabelledCurve {
+	if s.done != nil {
+		return *s.done
+	}
+	return s.run()
 }
 
 // run performs the run and records it.
@@ -267,12 +407,17 @@ func (s genCurveSpec) run() LabelledCurve {
 		c.Loss = append(c.Loss, p.Func(w))
 		c.W = append(c.W, append([]float64(nil), w...))
 	}
+	c.Why = s.why()
+	return c
+}
+
+// why describes the run.
+func (s genCurveSpec) why() string {
 	opt := "GD"
 	if s.beta != 0 {
 		opt = fmt.Sprintf("momentum β = %.3g,", s.beta)
 	}
-	c.Why = fmt.Sprintf("%s α = %.4g on %s from %s, %d steps", opt, s.lr, s.problemText(), genVectorText(s.w0), s.n)
-	return c
+	return fmt.Sprintf("%s α = %.4g on %s from %s, %d steps", opt, s.lr, s.problemText(), genVectorText(s.w0), s.n)
 }
 
 // problemText describes the run's problem: "0.1·w₁² + 2·w₂²", "logistic regression (12
