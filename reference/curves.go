@@ -72,16 +72,24 @@ func LabelledCurves(seed int64, perLabel int, withW bool) ([]LabelledCurve, erro
 	return out, nil
 }
 
-// curveCache keeps recent LabelledCurves answers: a rubric's classification check asks
-// for the same curves when the rubric is validated and when it is planned, and a set
-// costs milliseconds (a clear converged curve on a logistic problem takes about a
-// hundred proposals). At most curveCacheMax sets are kept; callers get their own copy.
+// curveCache keeps recent LabelledCurves answers: checking a rubric's strength plans it
+// again and again, and a set costs up to a millisecond. At most curveCacheMax sets are
+// kept; callers get their own copy.
 var curveCache = struct {
 	sync.Mutex
 	m map[curveKey]curveEntry
 }{m: map[curveKey]curveEntry{}}
 
 const curveCacheMax = 32
+
+// ForgetLabelledCurves empties the kept LabelledCurves answers, so that the next call
+// makes its curves again: a benchmark measures with it what the first load of a rubric
+// in a process (every check) pays.
+func ForgetLabelledCurves() {
+	curveCache.Lock()
+	clear(curveCache.m)
+	curveCache.Unlock()
+}
 
 type curveKey struct {
 	seed     int64
@@ -111,7 +119,7 @@ func labelledCurves(seed int64, perLabel int, withW bool) ([]LabelledCurve, erro
 					c.W = nil
 				}
 				if variantDiagnose(c.Loss, c.W, false) == label && genClear(label, c.Loss, c.W) {
-					c.Label = label
+					c.Label, c.Why = label, spec.why()
 					out = append(out, c)
 					break
 				}
@@ -246,24 +254,24 @@ func genLogisticCurve(r *rand.Rand, label string) genCurveSpec {
 	s := genCurveSpec{w0: genAwayFromZero(r, d, 1, 2.5), n: 20, logistic: &l}
 	L := logisticSmoothness(X)
 	s.lr = genUniform(r, 0.5, 1) / L
-	// Start far enough from the minimum that the loss has a quarter of itself to lose (a
-	// curve must fall by 10 % to be labelled other than diverging with a margin): a
-	// first run of 20 steps at α ~ 1/L comes close to the minimum.
-	fast := s.run()
-	for try := 0; try < 3 && fast.Loss[20] > 0.75*fast.Loss[0]; try++ {
+	// Start far enough from the minimum that a quarter of the loss is there to lose (a
+	// curve must fall by 10 % to be labelled other than diverging with a margin): the
+	// minimum's loss is at most ln 2, the loss at w = 0, so a start whose loss is at least
+	// (4/3)·ln 2 will do.
+	for try := 0; try < 3 && l.Func(s.w0) < 4.0/3*math.Ln2; try++ {
 		for j := range s.w0 {
 			s.w0[j] *= 2
 		}
-		fast = s.run()
 	}
 	if label == Slow {
 		// α = c/L: no curvature is over L, so each direction keeps at least (1 − c)^(2N)
-		// of its share of the way down to the minimum's loss; c such that that is a tenth
-		// to a third.
+		// of its share of the way down to the minimum's loss; c such that that is 8 % to
+		// 25 %.
 		s.n = 20 + r.IntN(41)
-		s.lr = (1 - math.Pow(genUniform(r, 0.1, 0.33), 1/float64(2*s.n))) / L
+		s.lr = (1 - math.Pow(genUniform(r, 0.08, 0.25), 1/float64(2*s.n))) / L
 		return s
 	}
+	fast := s.run() // 20 steps at α ~ 1/L
 	// Near the minimum the loss's fall shrinks by a factor ρ² a step, ρ = 1 − αμ (μ the
 	// smallest curvature there); the first run gives ρ at α, and a chosen ρ' the step size
 	// α' = α·(1 − ρ')/(1 − ρ).
@@ -290,7 +298,6 @@ func genLogisticCurve(r *rand.Rand, label string) genCurveSpec {
 	if len(clear) > 0 {
 		s.n = clear[r.IntN(len(clear))]
 		c.Loss, c.W = c.Loss[:s.n+1], c.W[:s.n+1]
-		c.Why = s.why()
 		s.done = &c
 	}
 	return s
@@ -383,19 +390,29 @@ func (s genCurveSpec) curve() LabelledCurve {
 	return s.run()
 }
 
-// run performs the run and records it.
+// run performs the run and records it (without Why: see why).
 func (s genCurveSpec) run() LabelledCurve {
 	d := len(s.w0)
 	w := append([]float64(nil), s.w0...)
 	v := make([]float64, d)
-	var p Problem = Quadratic{A: s.a}
-	if s.logistic != nil {
-		p = *s.logistic
-	}
 	g := make([]float64, d)
-	c := LabelledCurve{Loss: []float64{p.Func(w)}, W: [][]float64{append([]float64(nil), w...)}}
+	// loss stores the gradient at w in g and returns the loss there.
+	var loss func() float64
+	if s.logistic != nil {
+		loss = func() float64 { return s.logistic.lossGrad(g, w) }
+	} else {
+		q := Quadratic{A: s.a}
+		loss = func() float64 { q.Grad(g, w); return q.Func(w) }
+	}
+	all := make([]float64, (s.n+1)*d) // the weights along the run, one allocation
+	c := LabelledCurve{Loss: make([]float64, 0, s.n+1), W: make([][]float64, 0, s.n+1)}
+	record := func(k int) {
+		c.Loss = append(c.Loss, loss())
+		c.W = append(c.W, all[k*d:(k+1)*d:(k+1)*d])
+		copy(c.W[k], w)
+	}
+	record(0)
 	for k := 0; k < s.n; k++ {
-		p.Grad(g, w)
 		for i := range w {
 			if s.beta == 0 {
 				w[i] -= s.lr * g[i]
@@ -404,10 +421,8 @@ func (s genCurveSpec) run() LabelledCurve {
 			v[i] = s.beta*v[i] + (1-s.beta)*g[i]
 			w[i] -= s.lr * v[i]
 		}
-		c.Loss = append(c.Loss, p.Func(w))
-		c.W = append(c.W, append([]float64(nil), w...))
+		record(k + 1)
 	}
-	c.Why = s.why()
 	return c
 }
 

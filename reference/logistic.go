@@ -69,6 +69,33 @@ func (l Logistic) BatchGrad(grad, w []float64, batch []int) {
 	}
 }
 
+// lossGrad returns Func(w) and stores Grad(w) in grad, bit for bit the same, in one pass
+// over the rows (one exponential a row instead of two): for the labelled curves' runs.
+func (l Logistic) lossGrad(grad, w []float64) float64 {
+	clear(grad)
+	var sum float64
+	for i, x := range l.X {
+		z, y := logisticDot(x, w), l.Y[i]
+		// softplus(±z) = max(±z, 0) + ln(1 + e), σ(z) and σ(−z) from e = e^(−|z|), as
+		// logisticSoftplus and logisticSigmoid compute them.
+		e := math.Exp(-math.Abs(z))
+		lp := math.Log1p(e)
+		sum += float64(y*(math.Max(-z, 0)+lp)) + float64((1-y)*(math.Max(z, 0)+lp))
+		sz, smz := 1/(1+e), e/(1+e) // σ(z), σ(−z) for z ≥ 0
+		if z < 0 {
+			sz, smz = smz, sz
+		}
+		r := float64((1-y)*sz) - float64(y*smz)
+		for j, xj := range x {
+			grad[j] += float64(r * xj)
+		}
+	}
+	for j := range grad {
+		grad[j] /= float64(len(l.X))
+	}
+	return sum / float64(len(l.X))
+}
+
 // logisticDot returns x·w; it panics if the lengths differ.
 func logisticDot(x, w []float64) float64 {
 	if len(x) != len(w) {

@@ -121,3 +121,27 @@ func TestLogisticBatchGradIsMeanOfRowsFD(t *testing.T) {
 		})
 	}
 }
+
+// TestLogisticLossGradSameBits: the one-pass loss and gradient of the labelled curves'
+// runs are Func and Grad bit for bit, also where σ saturates (|z| up to 1000) and at z = 0.
+func TestLogisticLossGradSameBits(t *testing.T) {
+	r := genRand(3, "lossgrad")
+	for trial := 0; trial < 300; trial++ {
+		d := 1 + r.IntN(4)
+		X, y := LogisticData(r, 2+r.IntN(20), d)
+		l := Logistic{X: X, Y: y}
+		scale := []float64{0, 1e-3, 1, 30, 1000}[trial%5]
+		w := RandomVector(r, d, -scale, scale)
+		g1, g2 := make([]float64, d), make([]float64, d)
+		l.Grad(g1, w)
+		f := l.lossGrad(g2, w)
+		if f != l.Func(w) {
+			t.Fatalf("trial %d: loss %v, Func %v", trial, f, l.Func(w))
+		}
+		for j := range g1 {
+			if g1[j] != g2[j] {
+				t.Fatalf("trial %d: gradient %v, Grad %v", trial, g2, g1)
+			}
+		}
+	}
+}
