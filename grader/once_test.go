@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/reference"
 )
@@ -73,4 +74,61 @@ func (c *recordingConn) Do(ctx context.Context, calls []runner.Call) []runner.Re
 		out[i] = rep
 	}
 	return out
+}
+
+// TestPlanReusesValidation: planning a loaded rubric takes the reference's values that
+// validating it computed — a literal case's result, generated arguments — instead of
+// evaluating the reference again; a case changed after loading is evaluated anew and
+// planned with its own result.
+func TestPlanReusesValidation(t *testing.T) {
+	r, err := rubric.Parse("reuse.yaml", []byte(`optgrade: 1
+assignment: reuse
+points: 3
+tasks:
+  - id: nll
+    function: bernoulli_nll
+    points: 3
+    checks:
+      - kind: value
+        points: 1
+        cases:
+          - args: {lam: 0.3, y: [1, 0, 0, 1]}
+          - args: {lam: 0.6, y: [1, 1, 0, 1]}
+      - kind: value
+        points: 2
+        generate: {seed: 17, count: 4}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := reference.Calls()
+	g, err := New(r, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The 4 generated cases are evaluated by planning alone; the 2 literal ones were by
+	// validation.
+	if n := reference.Calls() - before; n != 4 {
+		t.Errorf("planning evaluated the reference %d times, want 4 (the generated cases only)", n)
+	}
+	if got := len(g.plans[0][1].wants); got != 4 {
+		t.Errorf("%d generated cases planned, want 4", got)
+	}
+
+	r.Tasks[0].Checks[0].Cases[1].Args["lam"] = 0.7
+	before = reference.Calls()
+	g, err = New(r, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := reference.Calls() - before; n != 5 {
+		t.Errorf("planning after a case changed evaluated the reference %d times, want 5", n)
+	}
+	want, err := reference.Call("bernoulli_nll", reference.Args{"lam": 0.7, "y": []any{1.0, 1.0, 0.0, 1.0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := g.plans[0][0].wants[1]; got != want {
+		t.Errorf("changed case planned with %v, want the reference's %v for it", got, want)
+	}
 }

@@ -110,9 +110,13 @@ func decodeCalls(d *decoder, m *nodeMap, c *Check, cs *checkSrc) {
 // or convergence check.
 func validateGenerated(d *decoder, fn reference.Func, c *Check, cs *checkSrc) {
 	if g := c.Generate; g != nil && g.Count > 0 {
-		if _, err := reference.Generate(fn.Name, g.Seed, g.Count, g.Dim); err != nil {
+		args, err := reference.Generate(fn.Name, g.Seed, g.Count, g.Dim)
+		if err != nil {
 			d.errorf(resolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate inputs: %v", err)
+			return
 		}
+		v := c.values(fn.Name)
+		v.gen, v.args, v.hasGen = *g, args, true
 	}
 }
 
@@ -161,9 +165,13 @@ func decodeClassification(d *decoder, m *nodeMap, c *Check, cs *checkSrc) {
 // validateCurves asks the reference for the labelled curves of a classification check.
 func validateCurves(d *decoder, fn reference.Func, c *Check, cs *checkSrc) {
 	if g := c.Generate; g != nil {
-		if _, err := reference.LabelledCurves(g.Seed, g.Count, c.WithW); err != nil {
+		curves, err := reference.LabelledCurves(g.Seed, g.Count, c.WithW)
+		if err != nil {
 			d.errorf(resolve(cs.m.at("generate")), cs.ctx, "generate: the reference cannot generate labelled curves: %v", err)
+			return
 		}
+		v := c.values(fn.Name)
+		v.gen, v.withW, v.curves, v.hasCrv = *g, c.WithW, curves, true
 	}
 }
 

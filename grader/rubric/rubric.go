@@ -161,6 +161,8 @@ type Check struct {
 	// convergence: the final loss must be within Tolerance of the reference optimum's loss.
 
 	Line int `yaml:"-"` // where the check starts in the file
+
+	ref *refValues // the reference's values validation computed (refvalues.go)
 }
 
 // Case is one literal call.

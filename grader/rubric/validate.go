@@ -111,7 +111,7 @@ func (d *decoder) checkCheck(fn reference.Func, c *Check, cs *checkSrc) {
 		if steps > 0 && !d.addSize(at, cs.cases[k].ctx, int64(steps*dim)) {
 			return
 		}
-		d.checkCase(fn, c, c.Cases[k].Args, cs.cases[k])
+		d.checkCase(fn, c, k, cs.cases[k])
 	}
 
 	if k, ok := LookupKind(c.Kind); ok && cs.sizeOK {
@@ -161,8 +161,10 @@ func kindFits(fn reference.Func, kind Kind) string {
 	return fmt.Sprintf("a %s check needs %s, not %s; use kind value", kind, want, fn.Name)
 }
 
-// checkCase checks one literal case: names, kinds, then the reference itself.
-func (d *decoder) checkCase(fn reference.Func, c *Check, args reference.Args, cs *caseSrc) {
+// checkCase checks literal case k: names, kinds, then the reference itself, whose result
+// it keeps for planning.
+func (d *decoder) checkCase(fn reference.Func, c *Check, k int, cs *caseSrc) {
+	args := c.Cases[k].Args
 	if !d.checkArgs(fn, args, cs.args, cs.ctx, "args", true) {
 		return
 	}
@@ -175,7 +177,7 @@ func (d *decoder) checkCase(fn reference.Func, c *Check, args reference.Args, cs
 		d.errorf(cs.m.node, cs.ctx, "the reference's result is not finite (%s = %v): a submission could not be told apart from any other that overflows; choose arguments whose result is a finite number", "result"+path, v)
 		return
 	}
-	if k, _ := LookupKind(c.Kind); k.callsLoss && fn.Loss != "" {
+	if kind, _ := LookupKind(c.Kind); kind.callsLoss && fn.Loss != "" {
 		// The check also calls the student's loss with the same arguments.
 		if loss, ok := reference.Lookup(fn.Loss); ok {
 			la := reference.Args{}
@@ -186,9 +188,11 @@ func (d *decoder) checkCase(fn reference.Func, c *Check, args reference.Args, cs
 			}
 			if _, err := reference.Call(loss.Name, la); err != nil {
 				d.errorf(d.errorNode(err, cs.args, cs.m.node), cs.ctx, "the reference loss rejects these arguments: %v", err)
+				return
 			}
 		}
 	}
+	c.keepResult(fn.Name, k, args, want)
 }
 
 // errorNode returns the node of the argument err names (a *reference.ArgError; the object
