@@ -67,7 +67,7 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			if err != nil {
 				return err
 			}
-			sum, err := rubricSHA256(c, rubric.File)
+			sum, err := rubricSHA256(c, rubric)
 			if err != nil {
 				return err
 			}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/report"
+	"github.com/optgrade/optgrade/grader/rubric"
 )
 
 // This file holds what check adds for CI on assignment repositories: several reports from
@@ -72,14 +71,10 @@ func writeReports(files []reportFile, res *grader.Result, opts report.Options) e
 	return nil
 }
 
-// rubricSHA256 hashes the rubric file and, with --rubric-sha256, refuses one that differs.
-func rubricSHA256(c *cli.Context, path string) (string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(data)
-	got := hex.EncodeToString(sum[:])
+// rubricSHA256 is the SHA-256 of the rubric file as it was read and graded with; with
+// --rubric-sha256 it refuses one that differs.
+func rubricSHA256(c *cli.Context, r *rubric.Rubric) (string, error) {
+	got, path := r.SHA256, r.File
 	if want := strings.ToLower(strings.TrimSpace(c.String("rubric-sha256"))); want != "" && want != got {
 		return got, usagef("the rubric %s was edited: its SHA-256 is %s, the assignment's is %s; restore it (git checkout -- %s) and keep your changes to your solution", path, got, want, filepath.Base(path))
 	}

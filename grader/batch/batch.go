@@ -32,8 +32,9 @@ type Submission struct {
 type Config struct {
 	Grader *grader.Grader
 	Out    string // the store's folder
-	// RubricDigest identifies the rubric (FileDigest of its file); with the submission's
-	// content, its time, Settings and optgrade's Version it keys each stored result.
+	// RubricDigest identifies the rubric (the SHA-256 of its file, rubric.Rubric.SHA256);
+	// with the submission's content, its time, Settings and optgrade's Version it keys
+	// each stored result.
 	RubricDigest string
 	// Settings are the grading settings that change results (timeout, interpreter, …),
 	// as text: a change regrades a resumed batch.

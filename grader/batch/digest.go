@@ -50,20 +50,6 @@ var Version = sync.OnceValue(func() string {
 	return "devel"
 })
 
-// FileDigest is the SHA-256 of a file's bytes, in hex (the rubric's digest).
-func FileDigest(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
 // folderDigest is the SHA-256 of a submission folder's content: every regular file's
 // path, executable bit and bytes, in path order (version control and caches left out,
 // as Discover leaves them out). Times are not part of it.

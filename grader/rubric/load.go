@@ -1,6 +1,8 @@
 package rubric
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -54,6 +56,8 @@ func Parse(name string, data []byte) (*Rubric, error) {
 		return nil, d.errs
 	}
 	r, src := d.rubric(root)
+	sum := sha256.Sum256(data)
+	r.SHA256 = hex.EncodeToString(sum[:])
 	d.checkCatalog(r, src)
 	if len(d.errs) > 0 {
 		d.errs.Sort()

@@ -21,6 +21,7 @@ import (
 // left without checks is dropped, and the rubric's points become the sum of its tasks'.
 func (r *Rubric) Public() *Rubric {
 	p := *r
+	p.SHA256 = "" // not the public rubric's bytes
 	p.Deadline = copyTime(r)
 	p.Tolerance = copyTol(r.Tolerance)
 	p.Tasks, p.Points = nil, 0

@@ -1,6 +1,9 @@
 package rubric
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -69,5 +72,27 @@ func TestReferenceValuesKept(t *testing.T) {
 	curves.Generate.Count++
 	if _, ok := curves.LabelledCurves(); ok {
 		t.Error("curves handed out after count changed")
+	}
+}
+
+// TestRubricSHA256: a loaded rubric carries the SHA-256 of the bytes it was read from
+// (reports name the rubric by it without reading the file again), computed here
+// independently; its public copy, other bytes, none.
+func TestRubricSHA256(t *testing.T) {
+	path := filepath.Join(testdataDir, "good", "minimal.yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	if want := hex.EncodeToString(sum[:]); r.SHA256 != want {
+		t.Errorf("SHA256 %q, want %q", r.SHA256, want)
+	}
+	if p := r.Public(); p.SHA256 != "" {
+		t.Errorf("the public copy claims the file's SHA-256 %q", p.SHA256)
 	}
 }

@@ -47,6 +47,10 @@ type Rubric struct {
 
 	// File is the path the rubric was read from (for messages); not a YAML key.
 	File string `yaml:"-"`
+	// SHA256 is the SHA-256, in hex, of the bytes Parse read (the file's, for Load): what
+	// identifies the rubric in reports, with no second read of a file that may have
+	// changed since. Empty for a rubric not made by Parse (Public clears it).
+	SHA256 string `yaml:"-"`
 }
 
 // LatePolicy takes PerDay percent of the points for each day or part of a day after the
