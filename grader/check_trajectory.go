@@ -3,6 +3,7 @@ package grader
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/optgrade/optgrade/grader/rubric"
 	"github.com/optgrade/optgrade/reference"
@@ -41,7 +42,7 @@ func planTrajectory(p *checkPlan) error {
 	state := start
 	for k := 0; k < c.Steps; k++ {
 		a := stepArgs(p.fn, state, start, grads, k)
-		want, err := reference.Call(p.fn.Name, a.Clone())
+		want, err := reference.Call(p.fn.Name, a) // Call never modifies a
 		if err != nil {
 			return fmt.Errorf("step %d: the reference rejects the arguments: %w", k+1, err)
 		}
@@ -55,8 +56,9 @@ func planTrajectory(p *checkPlan) error {
 
 // stepArgs builds step k's arguments: the hyper-parameters of start, the state from
 // state, the step counter advanced by k, and gradient grads[k].
+// The arguments' values are shared, never modified (as reference.Call never modifies them).
 func stepArgs(fn reference.Func, state, start reference.Args, grads [][]float64, k int) reference.Args {
-	a := start.Clone()
+	a := maps.Clone(start)
 	for _, name := range fn.State {
 		a[name] = state[name]
 	}
@@ -70,7 +72,7 @@ func stepArgs(fn reference.Func, state, start reference.Args, grads [][]float64,
 
 // nextState takes the state arguments of the next step from a step's result.
 func nextState(fn reference.Func, args reference.Args, result any) reference.Args {
-	next := args.Clone()
+	next := maps.Clone(args)
 	if m, ok := result.(map[string]any); ok {
 		for _, name := range fn.State {
 			next[name] = m[name]
