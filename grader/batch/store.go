@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/report"
@@ -143,24 +145,47 @@ func (s Store) Load(key string) (*grader.Result, Record, error) {
 }
 
 // All returns every whole result in the store whose MAC verifies, sorted by student, and
-// the folders holding a result whose MAC does not (see ErrUnsigned). The results are
-// Slim: a course's full results (every failing case, every trajectory) need not fit in
-// memory.
+// the folders holding a result whose MAC does not (see ErrUnsigned), in folder order. The
+// results are Slim: a course's full results (every failing case, every trajectory) need
+// not fit in memory. The folders are read by one worker per CPU, each holding one full
+// result at a time: decoding them is most of the work, and in a batch it comes after the
+// last submission, when nothing else runs.
 func (s Store) All() (all []Stored, unsigned []string, err error) {
 	entries, err := os.ReadDir(s.Dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		res, rec, err := s.Load(e.Name())
+	type slot struct {
+		stored   *Stored
+		unsigned bool
+	}
+	slots := make([]slot, len(entries))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(entries)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(entries); i = int(next.Add(1) - 1) {
+				if !entries[i].IsDir() {
+					continue
+				}
+				key := entries[i].Name()
+				res, rec, err := s.Load(key)
+				switch {
+				case err == nil:
+					slots[i].stored = &Stored{Key: key, Record: rec, Result: Slim(res)}
+				case errors.Is(err, ErrUnsigned):
+					slots[i].unsigned = true
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, sl := range slots {
 		switch {
-		case err == nil:
-			all = append(all, Stored{Key: e.Name(), Record: rec, Result: Slim(res)})
-		case errors.Is(err, ErrUnsigned):
-			unsigned = append(unsigned, e.Name())
+		case sl.stored != nil:
+			all = append(all, *sl.stored)
+		case sl.unsigned:
+			unsigned = append(unsigned, entries[i].Name())
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Record.Student < all[j].Record.Student })
