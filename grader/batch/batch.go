@@ -151,33 +151,53 @@ func Run(ctx context.Context, dirs []string, cfg Config) (*Outcome, error) {
 		cfg.Progress.Start(len(entries))
 	}
 	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
+	done := func(e *entry, res *grader.Result, kept bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		out.Results = append(out.Results, Slim(res))
+		if kept {
+			out.Kept++
+		} else {
+			out.Graded++
+		}
+		if cfg.Progress != nil {
+			cfg.Progress.Done(e.id, res, kept)
+		}
+	}
+	// A graded submission is stored by a goroutine of its own while its worker takes the
+	// next one: storing waits for the disk (every file is synced, twice), which would
+	// otherwise stall the worker with nothing to run. At most `parallel` results wait to
+	// be stored; a store that fails stops the batch as before.
+	stop, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var g, storing errgroup.Group
 	g.SetLimit(parallel)
+	slots := make(chan struct{}, parallel)
 	for i := range entries {
-		if gctx.Err() != nil {
+		if stop.Err() != nil {
 			break
 		}
 		g.Go(func() error {
 			e := &entries[i]
-			res, kept, err := gradeOne(gctx, cfg, store, e)
-			if err != nil || res == nil {
-				return err
+			res, kept, save := gradeOne(stop, cfg, store, e)
+			if res == nil {
+				return nil
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			out.Results = append(out.Results, Slim(res))
-			if kept {
-				out.Kept++
-			} else {
-				out.Graded++
-			}
-			if cfg.Progress != nil {
-				cfg.Progress.Done(e.id, res, kept)
-			}
+			slots <- struct{}{}
+			storing.Go(func() error {
+				defer func() { <-slots }()
+				if err := save(); err != nil {
+					cancel(err)
+					return err
+				}
+				done(e, res, kept)
+				return nil
+			})
 			return nil
 		})
 	}
-	err = g.Wait()
+	_ = g.Wait() // the workers fail only through storing, below
+	err = storing.Wait()
 	if cfg.Progress != nil {
 		cfg.Progress.Finish()
 	}
@@ -224,9 +244,10 @@ func selectEntries(entries []entry, cfg Config) ([]entry, error) {
 }
 
 // gradeOne grades one submission, or keeps its stored result when its digest is
-// unchanged, and stores it. It returns a nil result when ctx was cancelled mid-grade:
-// nothing is stored, and a resumed batch grades that submission again.
-func gradeOne(ctx context.Context, cfg Config, store Store, e *entry) (*grader.Result, bool, error) {
+// unchanged, and returns it with what stores it (the caller runs it, possibly later). It
+// returns a nil result when ctx was cancelled mid-grade: nothing is to be stored, and a
+// resumed batch grades that submission again.
+func gradeOne(ctx context.Context, cfg Config, store Store, e *entry) (*grader.Result, bool, func() error) {
 	g := cfg.Grader
 	rec := Record{Student: e.id, Folder: e.dir, RubricDigest: cfg.RubricDigest, Optgrade: Version(), IDFromFolder: e.idFromFolder}
 	loadErr := e.err
@@ -246,10 +267,12 @@ func gradeOne(ctx context.Context, cfg Config, store Store, e *entry) (*grader.R
 		if err == nil && old.Digest == rec.Digest && old.Student == e.id {
 			// The per-student files are rendered from the result: write them again, so
 			// a change of --formats or --feedback reaches kept results too.
-			if err := store.WriteFiles(e.key, studentOutputs(cfg.Files, res)); err != nil {
-				return res, true, fmt.Errorf("store the files of %s: %w", e.dir, err)
+			return res, true, func() error {
+				if err := store.WriteFiles(e.key, studentOutputs(cfg.Files, res)); err != nil {
+					return fmt.Errorf("store the files of %s: %w", e.dir, err)
+				}
+				return nil
 			}
-			return res, true, nil
 		}
 	}
 	var res *grader.Result
@@ -264,10 +287,12 @@ func gradeOne(ctx context.Context, cfg Config, store Store, e *entry) (*grader.R
 	if ctx.Err() != nil {
 		return nil, false, nil
 	}
-	if err := store.Save(e.key, rec, res, studentOutputs(cfg.Files, res)); err != nil {
-		return res, false, fmt.Errorf("store the result of %s: %w", e.dir, err)
+	return res, false, func() error {
+		if err := store.Save(e.key, rec, res, studentOutputs(cfg.Files, res)); err != nil {
+			return fmt.Errorf("store the result of %s: %w", e.dir, err)
+		}
+		return nil
 	}
-	return res, false, nil
 }
 
 // Unloadable is a Runner for a submission folder that could not even be loaded: grading it
