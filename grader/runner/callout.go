@@ -3,6 +3,7 @@ package runner
 import (
 	"bufio"
 	"bytes"
+	"io"
 	"strconv"
 	"sync"
 	"time"
@@ -123,7 +124,11 @@ func (co *callOutput) take(id int64, wait bool) string {
 // calls, which keeps it per call and drops the kit's call markers.
 func (p *process) readStderr(out *output, calls *callOutput) {
 	defer p.readers.Done()
-	br := bufio.NewReaderSize(p.stderr, 32<<10)
+	var src io.Reader = p.stderr
+	if pr := newPipeReader(p.stderr); pr != nil {
+		src = pr // raw reads: no wake-up of the runtime's monitor per read
+	}
+	br := bufio.NewReaderSize(src, 32<<10)
 	start := true
 	for {
 		chunk, err := br.ReadSlice('\n')
