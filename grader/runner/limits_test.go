@@ -175,28 +175,33 @@ func TestRemoveStale(t *testing.T) {
 // the output before the next call, and a line the grader refuses is noted there, never
 // blamed on the next call.
 func TestPrintedBetweenCalls(t *testing.T) {
-	r := testRunner(t, "ok")
-	r.LineCap = 64 << 10
-	c := testStart(t, r)
-	long := "{" + strings.Repeat("z", 300<<10) + "\n" // more than a pipe holds
-	if rep := c.Do(context.Background(), []Call{testCall("late", "ms", 20, "text", "printed later\n"+long)}); rep[0].Result != "ok" {
-		t.Fatalf("late: %+v", rep[0])
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(c.Output(), "printed later") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if out := c.Output(); !strings.Contains(out, "printed later") {
-		t.Fatalf("output %q: what it printed between calls is not read", out)
-	}
-	time.Sleep(200 * time.Millisecond) // the long line is read between the calls
-	if rep := c.Do(context.Background(), []Call{testCall("add", "a", 1, "b", 1)}); rep[0].Fault != nil || rep[0].Result != 2.0 {
-		t.Fatalf("the call after: %+v", rep[0])
-	}
-	if out := c.Output(); !strings.Contains(out, "[optgrade] between calls the program sent a line longer than 64 KiB") {
-		t.Errorf("output %q: want the long line noted between calls", out)
-	}
-	if c.Restarts() != 0 {
-		t.Errorf("%d restarts", c.Restarts())
+	for _, goroutine := range []bool{false, true} {
+		t.Run(fmt.Sprintf("goroutine=%v", goroutine), func(t *testing.T) {
+			r := testRunner(t, "ok")
+			r.readerGoroutine = goroutine
+			r.LineCap = 64 << 10
+			c := testStart(t, r)
+			long := "{" + strings.Repeat("z", 300<<10) + "\n" // more than a pipe holds
+			if rep := c.Do(context.Background(), []Call{testCall("late", "ms", 20, "text", "printed later\n"+long)}); rep[0].Result != "ok" {
+				t.Fatalf("late: %+v", rep[0])
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for !strings.Contains(c.Output(), "printed later") && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if out := c.Output(); !strings.Contains(out, "printed later") {
+				t.Fatalf("output %q: what it printed between calls is not read", out)
+			}
+			time.Sleep(200 * time.Millisecond) // the long line is read between the calls
+			if rep := c.Do(context.Background(), []Call{testCall("add", "a", 1, "b", 1)}); rep[0].Fault != nil || rep[0].Result != 2.0 {
+				t.Fatalf("the call after: %+v", rep[0])
+			}
+			if out := c.Output(); !strings.Contains(out, "[optgrade] between calls the program sent a line longer than 64 KiB") {
+				t.Errorf("output %q: want the long line noted between calls", out)
+			}
+			if c.Restarts() != 0 {
+				t.Errorf("%d restarts", c.Restarts())
+			}
+		})
 	}
 }

@@ -82,6 +82,9 @@ type ProcessRunner struct {
 	// Prepare, when set, runs before the first start and its Prepared replaces Argv.
 	Prepare PrepareFunc
 	Settings
+	// readerGoroutine makes a goroutine read stdout even where the exchange could read it
+	// itself (as on systems whose pipes have no deadlines): for tests of that path.
+	readerGoroutine bool
 }
 
 var (

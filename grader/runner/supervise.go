@@ -85,6 +85,9 @@ func (c *ProcessConn) spawn() (*process, error) {
 	p.inline = newInlineWriter(inW)
 	p.allow.Store(MaxValues)
 	pr := newPipeReader(outR)
+	if c.r.readerGoroutine {
+		pr = nil
+	}
 	p.rd = newStdoutReader(p, c.out, c.r.LineCap, HelloLineCap, pr)
 	p.readers.Add(1)
 	if pr != nil {

@@ -270,3 +270,62 @@ func TestNothingLeftAfterClose(t *testing.T) {
 		t.Errorf("left behind: %v", left)
 	}
 }
+
+// Where pipes have no deadlines (Windows) a goroutine reads stdout and hands on its
+// answers in batches: the same answers, faults and notes as when the exchange reads it.
+func TestStdoutReadInAGoroutine(t *testing.T) {
+	for _, goroutine := range []bool{true, false} {
+		t.Run(fmt.Sprintf("goroutine=%v", goroutine), func(t *testing.T) {
+			t.Parallel()
+			r := testRunner(t, "ok")
+			r.CallTimeout = time.Second
+			r.readerGoroutine = goroutine
+			c := testStart(t, r)
+			if c.proc.direct == goroutine {
+				t.Fatalf("direct = %v", c.proc.direct)
+			}
+			big := make([]float64, 1000) // 300 × 1000 values: within one Do's MaxValues
+			calls := make([]Call, 300)   // more than a batch, more than a pipe holds each way
+			for i := range calls {
+				calls[i] = testCall("echo", "w", big, "i", i)
+			}
+			for i, rep := range c.Do(context.Background(), calls) {
+				res, _ := rep.Result.(map[string]any)
+				if rep.Fault != nil || res["i"] != float64(i) {
+					t.Fatalf("call %d: %+v", i, rep.Fault)
+				}
+			}
+			if rep := c.Do(context.Background(), []Call{testCall("twice")}); rep[0].Result != "ok" {
+				t.Fatalf("twice: %+v", rep[0])
+			}
+			time.Sleep(100 * time.Millisecond)
+			rep := c.Do(context.Background(), []Call{testCall("add", "a", 1, "b", 1), testCall("wrongid"), testCall("add", "a", 2, "b", 2)})
+			var f *ProcessFault
+			if rep[0].Result != 2.0 || !errors.As(rep[1].Fault, &f) || f.Kind != FaultGarbage || rep[2].Fault == nil {
+				t.Fatalf("replies %+v", rep)
+			}
+			rep = c.Do(context.Background(), []Call{testCall("add", "a", 1, "b", 2), testCall("hang")})
+			if rep[0].Result != 3.0 || !errors.As(rep[1].Fault, &f) || f.Kind != FaultTimeout {
+				t.Fatalf("replies %+v", rep)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			defer cancel()
+			if rep := c.Do(ctx, []Call{testCall("hang")}); !errors.As(rep[0].Fault, &f) || f.Kind != FaultCanceled {
+				t.Fatalf("canceled: %+v", rep[0])
+			}
+			if rep := c.Do(context.Background(), []Call{testCall("stray", "text", "printed")}); rep[0].Result != "ok" {
+				t.Fatalf("stray: %+v", rep[0])
+			}
+			c.Close()
+			out := c.Output()
+			for _, want := range []string{"ignored an extra answer with id 301 (twice)", "printed\n"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("output %q: want %q", out, want)
+				}
+			}
+			if c.Restarts() != 3 {
+				t.Errorf("%d restarts, want 3", c.Restarts())
+			}
+		})
+	}
+}
