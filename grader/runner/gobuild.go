@@ -184,11 +184,14 @@ func (b *goBuild) run(ctx context.Context) (string, error) {
 		bin += ".exe"
 	}
 	if fileExists(bin) {
+		touchUsed(out)
 		return bin, nil
 	}
 	if msg, err := os.ReadFile(filepath.Join(out, goFailedFile)); err == nil {
+		touchUsed(out)
 		return "", errors.New(string(msg))
 	}
+	pruneCache(b.cache, time.Now())
 	if err := os.MkdirAll(filepath.Join(b.cache, "go"), 0o755); err != nil {
 		return "", fmt.Errorf("build %s: %w", b.what, err)
 	}
@@ -265,6 +268,7 @@ func (b *goBuild) kitModule() (string, error) {
 	kit := kits.GoKit()
 	dir := filepath.Join(b.cache, "gokit-"+kitHash()[:16])
 	if fileExists(filepath.Join(dir, "go.mod")) {
+		touchUsed(dir)
 		return dir, nil
 	}
 	tmp, err := os.MkdirTemp(b.cache, "gokit-")

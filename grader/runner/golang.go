@@ -173,6 +173,7 @@ func buildPluginHost(ctx context.Context, opt Options, set Settings) (string, er
 	if err != nil {
 		return "", err
 	}
+	touchUsed(src)
 	b, err := newGoBuild(opt, set, src, "the Go plugin host")
 	if err != nil {
 		return "", err

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/optgrade/optgrade/grader/sandbox"
 )
@@ -37,6 +38,14 @@ func TestGoSourceBuildIsCached(t *testing.T) {
 	needGo(t)
 	opt := Options{Cache: t.TempDir()}
 	ref := filepath.Join("..", "..", "testdata", "submissions", "go-reference")
+	// An old kit version's folder and an old build, unused for a month: the first build
+	// sweeps them out of the cache.
+	month := time.Now().Add(-30 * 24 * time.Hour)
+	olds := []string{"gokit-0123456789abcdef", "go/0123456789abcdef0123456789abcdef"}
+	for _, old := range olds {
+		os.MkdirAll(filepath.Join(opt.Cache, old), 0o755)
+		os.Chtimes(filepath.Join(opt.Cache, old), month, month)
+	}
 	before := goBuilds.Load()
 	fns, fault := startGo(t, ref, opt)
 	if fault != "" || len(fns) != 16 {
@@ -45,11 +54,26 @@ func TestGoSourceBuildIsCached(t *testing.T) {
 	if n := goBuilds.Load() - before; n != 1 {
 		t.Errorf("first start compiled %d times, want 1", n)
 	}
+	for _, old := range olds {
+		if _, err := os.Stat(filepath.Join(opt.Cache, old)); err == nil {
+			t.Errorf("%s, unused for a month, is still in the cache", old)
+		}
+	}
+	builds, _ := filepath.Glob(filepath.Join(opt.Cache, "go", "*", "solution*"))
+	kitDirs, _ := filepath.Glob(filepath.Join(opt.Cache, "gokit-*"))
+	if len(builds) != 1 || len(kitDirs) != 1 || !fileExists(filepath.Join(kitDirs[0], "go.mod")) {
+		t.Fatalf("cache after the first build: builds %v, kit folders %v; want the new ones only", builds, kitDirs)
+	}
+	// The build, as if unused for a month, is marked used again by the next start.
+	os.Chtimes(filepath.Dir(builds[0]), month, month)
 	if fns, fault = startGo(t, ref, opt); fault != "" || len(fns) != 16 {
 		t.Fatalf("second start: functions %v, fault %q", fns, fault)
 	}
 	if n := goBuilds.Load() - before; n != 1 {
 		t.Errorf("the second start of an unchanged folder compiled again (%d builds)", n)
+	}
+	if fi, err := os.Stat(filepath.Dir(builds[0])); err != nil || time.Since(fi.ModTime()) > time.Hour {
+		t.Errorf("the cached build was not marked used: %v", err)
 	}
 
 	broken := filepath.Join("..", "..", "testdata", "submissions", "go-compile-error")
