@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -88,9 +92,15 @@ func buildPluginWith(t *testing.T, sample, kitVersion, toolchain string) string 
 
 var pluginRoot string
 
+// pluginRootPrefix names the tests' temporary folder, with the process id of the test run.
+const pluginRootPrefix = "optgrade-plugins-"
+
 func TestMain(m *testing.M) {
 	var err error
-	if pluginRoot, err = os.MkdirTemp("", "optgrade-plugins-"); err != nil {
+	// A run that dies on its timeout leaves its folder (its plugin builds): the next run
+	// removes those of runs that have ended.
+	removeStalePluginRoots(os.TempDir(), time.Now())
+	if pluginRoot, err = os.MkdirTemp("", fmt.Sprintf("%s%d-", pluginRootPrefix, os.Getpid())); err != nil {
 		panic(err)
 	}
 	// The tests' result key stays out of the user's configuration folder.
@@ -109,6 +119,44 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(pluginRoot)
 	os.Exit(code)
+}
+
+// removeStalePluginRoots removes the plugin folders in tmp of test runs that have ended:
+// those whose process is gone, or older than a day (its process id reused); a folder
+// without a process id in its name (made before they had one) when older than two hours.
+// Another run still going keeps its folder.
+func removeStalePluginRoots(tmp string, now time.Time) {
+	dirs, _ := filepath.Glob(filepath.Join(tmp, pluginRootPrefix+"*"))
+	for _, dir := range dirs {
+		fi, err := os.Stat(dir)
+		if err != nil {
+			continue
+		}
+		age := now.Sub(fi.ModTime())
+		pid, _, hasPid := strings.Cut(strings.TrimPrefix(filepath.Base(dir), pluginRootPrefix), "-")
+		n, err := strconv.Atoi(pid)
+		if hasPid && err == nil && n > 0 {
+			if n != os.Getpid() && (age > 24*time.Hour || !processAlive(n)) {
+				os.RemoveAll(dir)
+			}
+		} else if age > 2*time.Hour {
+			os.RemoveAll(dir)
+		}
+	}
+}
+
+// processAlive reports whether process pid may still run (on Windows: whether it exists).
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	defer p.Release()
+	if runtime.GOOS == "windows" {
+		return true
+	}
+	// Signal 0 checks without sending; a process of another user answers "not permitted".
+	return !errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone)
 }
 
 func taskScores(r *grader.Result) map[string]float64 {
@@ -229,4 +277,43 @@ func TestGoSecondCheckDoesNotCompile(t *testing.T) {
 		cancel()
 	}
 	t.Logf("second check %v, the built program's hello %v: ratio %.1f", second, hello, float64(second)/float64(hello))
+}
+
+// The folders of test runs that ended are removed at the start of the next; those of runs
+// still going are not.
+func TestRemoveStalePluginRoots(t *testing.T) {
+	tmp := t.TempDir()
+	ended := exec.Command(os.Args[0], "-test.run=^$")
+	if err := ended.Run(); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	dirs := map[string]struct {
+		age  time.Duration
+		stay bool
+	}{
+		fmt.Sprintf("%d-1", os.Getpid()):       {48 * time.Hour, true}, // this run's
+		fmt.Sprintf("%d-2", os.Getppid()):      {time.Minute, true},    // a run going on
+		fmt.Sprintf("%d-3", os.Getppid()):      {48 * time.Hour, false},
+		fmt.Sprintf("%d-4", ended.Process.Pid): {time.Minute, runtime.GOOS == "windows"},
+		"123456789":                            {3 * time.Hour, false}, // no process id
+		"987654321":                            {time.Hour, true},
+	}
+	for name, d := range dirs {
+		p := filepath.Join(tmp, pluginRootPrefix+name)
+		os.MkdirAll(filepath.Join(p, "go-reference-plugin"), 0o755)
+		os.Chtimes(p, now.Add(-d.age), now.Add(-d.age))
+	}
+	other := filepath.Join(tmp, "optgrade-shared-1")
+	os.Mkdir(other, 0o755)
+	os.Chtimes(other, now.Add(-48*time.Hour), now.Add(-48*time.Hour))
+	removeStalePluginRoots(tmp, now)
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another folder was removed: %v", err)
+	}
+	for name, d := range dirs {
+		if _, err := os.Stat(filepath.Join(tmp, pluginRootPrefix+name)); (err == nil) != d.stay {
+			t.Errorf("%s (%v old): stayed %v, want %v", name, d.age, err == nil, d.stay)
+		}
+	}
 }
