@@ -262,7 +262,7 @@ for line in sys.stdin:
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.Runner(Settings{StartTimeout: 5 * time.Second}).StartProcess(context.Background())
+	c, err := s.Runner(Settings{StartTimeout: time.Minute}).StartProcess(context.Background())
 	if err == nil {
 		out := c.Output()
 		c.Close()
