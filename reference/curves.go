@@ -62,10 +62,13 @@ func LabelledCurves(seed int64, perLabel int, withW bool) ([]LabelledCurve, erro
 	for i, c := range e.curves {
 		out[i] = c
 		out[i].Loss = append([]float64(nil), c.Loss...)
-		if c.W != nil {
+		if c.W != nil { // the weights in one allocation, each row its own slice of it
+			d := len(c.W[0])
+			all := make([]float64, len(c.W)*d)
 			out[i].W = make([][]float64, len(c.W))
 			for j, w := range c.W {
-				out[i].W[j] = append([]float64(nil), w...)
+				out[i].W[j] = all[j*d : (j+1)*d : (j+1)*d]
+				copy(out[i].W[j], w)
 			}
 		}
 	}

@@ -39,15 +39,20 @@ type expansion struct {
 }
 
 // sizeOf returns the number of values n stands for, aliases expanded, or MaxNodes+1 when
-// that is more than MaxNodes (or n contains itself).
+// that is more than MaxNodes (or n contains itself). Only anchored nodes, the only ones an
+// alias can stand for (and so reach more than once, or from inside themselves), are
+// remembered: the rest of the document is walked once, with no map per node.
 func (e *expansion) sizeOf(n *yaml.Node) int64 {
-	if s, ok := e.size[n]; ok {
-		return s
+	anchored := n.Anchor != ""
+	if anchored {
+		if s, ok := e.size[n]; ok {
+			return s
+		}
+		if e.busy[n] {
+			return MaxNodes + 1
+		}
+		e.busy[n] = true
 	}
-	if e.busy[n] {
-		return MaxNodes + 1
-	}
-	e.busy[n] = true
 	s := int64(1)
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		s += e.sizeOf(n.Alias)
@@ -59,8 +64,10 @@ func (e *expansion) sizeOf(n *yaml.Node) int64 {
 		s += e.sizeOf(c)
 	}
 	s = min(s, MaxNodes+1)
-	delete(e.busy, n)
-	e.size[n] = s
+	if anchored {
+		delete(e.busy, n)
+		e.size[n] = s
+	}
 	return s
 }
 
