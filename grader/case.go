@@ -85,7 +85,8 @@ func (v Vec) MarshalJSON() ([]byte, error) {
 	if v == nil {
 		return []byte("null"), nil
 	}
-	b := []byte{'['}
+	// 24 bytes hold any float64 strconv writes ("-2.2250738585072014e-308"): one allocation.
+	b := append(make([]byte, 0, 2+25*len(v)), '[')
 	for i, x := range v {
 		if i > 0 {
 			b = append(b, ',')

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"slices"
+	"sync"
 
 	"github.com/optgrade/optgrade/grader"
 )
@@ -29,39 +31,60 @@ func JSON(w io.Writer, r *grader.Result, _ Options) error {
 		}
 		c.Tasks[i] = t
 	}
-	var compact bytes.Buffer
-	enc := json.NewEncoder(&compact)
+	b := buffers.Get().(*jsonBuffers)
+	defer b.put()
+	b.compact.Reset()
+	enc := json.NewEncoder(&b.compact)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(&c); err != nil {
 		return err
 	}
-	_, err := w.Write(indentJSON(compact.Bytes()))
+	b.out = appendIndentJSON(b.out[:0], b.compact.Bytes())
+	_, err := w.Write(b.out)
 	return err
+}
+
+// jsonBuffers are the compact and the indented text of a result, kept for the next one: a
+// batch writes a result.json per submission, each a few hundred kilobytes.
+type jsonBuffers struct {
+	compact bytes.Buffer
+	out     []byte
+}
+
+var buffers = sync.Pool{New: func() any { return new(jsonBuffers) }}
+
+// maxKeptBuffer bounds what the pool keeps, so one huge result does not stay in memory.
+const maxKeptBuffer = 8 << 20
+
+func (b *jsonBuffers) put() {
+	if b.compact.Cap() <= maxKeptBuffer && cap(b.out) <= maxKeptBuffer {
+		buffers.Put(b)
+	}
 }
 
 // indentJSON indents compact JSON by two spaces, as json.Indent does, except that an array
 // holding only numbers (and the strings that stand for non-finite ones) stays on one line.
+// It appends to one slice sized up front and copies strings and number runs whole: it runs
+// on every result a batch writes.
 func indentJSON(src []byte) []byte {
-	var out bytes.Buffer
-	out.Grow(len(src) * 2)
+	return appendIndentJSON(nil, src)
+}
+
+// appendIndentJSON appends src indented, as indentJSON does, to out.
+func appendIndentJSON(out, src []byte) []byte {
+	out = slices.Grow(out, 2*len(src))
 	depth := 0
-	newline := func() {
-		out.WriteByte('\n')
-		for range depth {
-			out.WriteString("  ")
-		}
-	}
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		switch c {
 		case '"':
 			j := stringEnd(src, i)
-			out.Write(src[i:j])
+			out = append(out, src[i:j]...)
 			i = j - 1
 		case '{', '[':
 			if c == '[' {
 				if j, ok := numberArrayEnd(src, i); ok {
-					writeNumberArray(&out, src[i:j])
+					out = appendNumberArray(out, src[i:j])
 					i = j - 1
 					continue
 				}
@@ -71,28 +94,36 @@ func indentJSON(src []byte) []byte {
 				close = ']'
 			}
 			if i+1 < len(src) && src[i+1] == close { // empty: {} or []
-				out.WriteByte(c)
-				out.WriteByte(close)
+				out = append(out, c, close)
 				i++
 				continue
 			}
-			out.WriteByte(c)
 			depth++
-			newline()
+			out = newline(append(out, c), depth)
 		case '}', ']':
 			depth--
-			newline()
-			out.WriteByte(c)
+			out = append(newline(out, depth), c)
 		case ',':
-			out.WriteByte(',')
-			newline()
+			out = newline(append(out, ','), depth)
 		case ':':
-			out.WriteString(": ")
+			out = append(out, ':', ' ')
 		default:
-			out.WriteByte(c)
+			out = append(out, c)
 		}
 	}
-	return out.Bytes()
+	return out
+}
+
+// indentUnit is the indentation of sixteen levels; deeper ones repeat it.
+const indentUnit = "                                "
+
+// newline appends a line break and the indentation of depth levels.
+func newline(out []byte, depth int) []byte {
+	out = append(out, '\n')
+	for n := 2 * depth; n > 0; n -= len(indentUnit) {
+		out = append(out, indentUnit[:min(n, len(indentUnit))]...)
+	}
+	return out
 }
 
 // stringEnd returns the index just after the JSON string starting at src[i].
@@ -108,15 +139,24 @@ func stringEnd(src []byte, i int) int {
 	return len(src)
 }
 
+// numberByte marks the bytes of a JSON number.
+var numberByte = [256]bool{'-': true, '+': true, '.': true, 'e': true, 'E': true,
+	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true}
+
 // numberArrayEnd reports whether the array starting at src[i] holds only numbers and the
 // strings "NaN", "Infinity", "-Infinity" (at least one element), and where it ends.
 func numberArrayEnd(src []byte, i int) (int, bool) {
 	n := 0
 	for j := i + 1; j < len(src); j++ {
 		switch c := src[j]; {
+		case numberByte[c]:
+			n++
+			for j+1 < len(src) && numberByte[src[j+1]] {
+				j++
+			}
+		case c == ',':
 		case c == ']':
 			return j + 1, n > 0
-		case c == ',':
 		case c == '"':
 			k := stringEnd(src, j)
 			switch string(src[j:k]) {
@@ -126,8 +166,6 @@ func numberArrayEnd(src []byte, i int) (int, bool) {
 			}
 			n++
 			j = k - 1
-		case c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' || (c >= '0' && c <= '9'):
-			n++
 		default:
 			return 0, false
 		}
@@ -135,12 +173,15 @@ func numberArrayEnd(src []byte, i int) (int, bool) {
 	return 0, false
 }
 
-// writeNumberArray writes a compact array of numbers with a space after each comma.
-func writeNumberArray(out *bytes.Buffer, arr []byte) {
-	for _, c := range arr {
-		out.WriteByte(c)
-		if c == ',' {
-			out.WriteByte(' ')
+// appendNumberArray appends a compact array of numbers with a space after each comma.
+func appendNumberArray(out, arr []byte) []byte {
+	for {
+		k := bytes.IndexByte(arr, ',')
+		if k < 0 {
+			return append(out, arr...)
 		}
+		out = append(out, arr[:k+1]...)
+		out = append(out, ' ')
+		arr = arr[k+1:]
 	}
 }
