@@ -30,7 +30,7 @@ func TestBatchSurvivesSIGKILL(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	grade := func(out string) *exec.Cmd {
-		cmd := exec.Command(bin, "grade", "--python", py, "--rubric", courseRubric, "--out", out, "--timeout", "2s", subs)
+		cmd := exec.Command(bin, "grade", "--python", py, "--rubric", courseRubric, "--out", out, "--timeout", "5s", subs)
 		cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 		return cmd
 	}
