@@ -23,8 +23,9 @@ type inlineWriter struct {
 	writeFn func(fd uintptr) bool
 }
 
-// newInlineWriter returns nil when f may block: every write then goes to a goroutine.
-func newInlineWriter(f *os.File) *inlineWriter {
+// nonblocking returns f's raw connection when f does not block (its reads and writes go
+// through the runtime's poller), else nil.
+func nonblocking(f *os.File) syscall.RawConn {
 	rc, err := f.SyscallConn()
 	if err != nil {
 		return nil
@@ -34,6 +35,15 @@ func newInlineWriter(f *os.File) *inlineWriter {
 		fl, err := unix.FcntlInt(fd, unix.F_GETFL, 0)
 		nonblock = err == nil && fl&unix.O_NONBLOCK != 0
 	}) != nil || !nonblock {
+		return nil
+	}
+	return rc
+}
+
+// newInlineWriter returns nil when f may block: every write then goes to a goroutine.
+func newInlineWriter(f *os.File) *inlineWriter {
+	rc := nonblocking(f)
+	if rc == nil {
 		return nil
 	}
 	w := &inlineWriter{rc: rc}
@@ -80,11 +90,11 @@ type pipeReader struct {
 
 // newPipeReader returns nil unless f does not block and has deadlines.
 func newPipeReader(f *os.File) *pipeReader {
-	w := newInlineWriter(f) // the same check: f does not block
-	if w == nil || f.SetReadDeadline(time.Time{}) != nil {
+	rc := nonblocking(f)
+	if rc == nil || f.SetReadDeadline(time.Time{}) != nil {
 		return nil
 	}
-	r := &pipeReader{rc: w.rc}
+	r := &pipeReader{rc: rc}
 	r.readFn = func(fd uintptr) bool {
 		for {
 			r.n, r.err = rawRead(int(fd), r.b)
