@@ -14,6 +14,9 @@
 #  4. a second `check` of the unchanged Go source sample (its build cached by the first) vs
 #     the built binary answering hello alone, with bubblewrap and with --sandbox none, and
 #     the sandbox's own cost (bwrap + the binary's hello).
+#  5. the machine's floors (testdata/bench/floor): /bin/true, a Go program that does nothing,
+#     a bare Go-to-Go pipe echo one line at a time and pipelined; printed next to what each
+#     target leaves the grader, so that a target under the floor shows as such.
 # OPTGRADE_BEFORE=path/to/an/older/optgrade adds that binary's runs of every check above,
 # interleaved with the others, and prints after/before ratios.
 # Absolute times on a shared machine mean little; read the ratios. Needs go, python3 (with
@@ -73,6 +76,10 @@ if command -v go >/dev/null; then
   head -1 "$work/go-reference.req" > "$work/hello.req"
   gohello() { "$gobin" < "$work/hello.req"; }
 fi
+
+# the machine's floors (testdata/bench/floor): a Go program's start and end, and pipe round trips
+floor=
+if command -v go >/dev/null; then floor=$work/floor; go build -o "$floor" testdata/bench/floor/floor.go; fi
 
 mkdir -p "$work/hello"
 cat > "$work/hello/solution.py" <<'PYEOF'
@@ -136,6 +143,8 @@ for i in $(seq "$N"); do
   ogs "check hello" check -r $R "$work/hello"
   add "python -c pass" "$(ms "$PY" -c pass)"
   add "bwrap python -c pass" "$(ms "${bwrap_pass[@]}")"
+  add "/bin/true" "$(ms /bin/true)"
+  [ -n "$floor" ] && add "go hello world" "$(ms "$floor")"
   if [ -n "${gobin:-}" ]; then
     ogs "check go, cached" check -r $R testdata/submissions/go-reference
     ogs "check go, cached, none" check $nosandbox -r $R testdata/submissions/go-reference
@@ -143,11 +152,17 @@ for i in $(seq "$N"); do
     add "bwrap go binary hello" "$(ms bwrap_gohello)"
   fi
 done
+if [ -n "$floor" ]; then
+  for i in 1 2 3 4 5; do
+    add "pipe round trip (µs)" "$("$floor" roundtrip 2000)"
+    add "pipelined echo (lines/s)" "$("$floor" pipelined 50000)"
+  done
+fi
 med() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 declare -A m
 for k in "${!t[@]}"; do m[$k]=$(med "${t[$k]}"); done
 echo "medians of $N interleaved runs (ms):"
-for k in "check raw-protocol" "replay raw-protocol" "check python-reference" "replay python-reference" "check go-reference" "replay go-reference" pytest "check hello" "python -c pass" "bwrap python -c pass" "check go, cached" "check go, cached, none" "go binary hello" "bwrap go binary hello"; do
+for k in "check raw-protocol" "replay raw-protocol" "check python-reference" "replay python-reference" "check go-reference" "replay go-reference" pytest "check hello" "python -c pass" "bwrap python -c pass" "check go, cached" "check go, cached, none" "go binary hello" "bwrap go binary hello" "/bin/true" "go hello world" "pipe round trip (µs)" "pipelined echo (lines/s)"; do
   [ -n "${m[$k]:-}" ] && printf '  %-34s %6s\n' "$k" "${m[$k]}"
   [ -n "${m[$k (before)]:-}" ] && printf '  %-34s %6s\n' "$k (before)" "${m[$k (before)]}"
 done
@@ -169,6 +184,23 @@ if [ -n "${gobin:-}" ]; then
   ratio "check go (2nd, cached) / go binary hello, --sandbox none" "${m[check go, cached, none]}" "${m[go binary hello]}"
   ratio "bwrap + go binary hello / go binary hello (the sandbox)" "${m[bwrap go binary hello]}" "${m[go binary hello]}"
   ratio "check go (2nd, cached) / (bwrap + go binary hello)" "${m[check go, cached]}" "${m[bwrap go binary hello]}"
+fi
+[ $have_pytest = 1 ] && ratio "pytest baseline / check --all, raw-protocol (the issue's pairing)" "${m[pytest]}" "${m[check raw-protocol]}"
+if [ -n "$floor" ]; then
+  # What a target leaves the grader, next to what any Go program costs here just to start and
+  # end (and, for the sandboxed checks, bubblewrap's own cost): a budget under the floor
+  # cannot be met by any grader written in Go on this machine.
+  echo "floors of this machine (ms unless said):"
+  awk -v p="${m[python -c pass]}" -v b="${m[bwrap python -c pass]}" -v g="${m[go hello world]}" \
+    'BEGIN{printf "  %-56s %5.1f vs %5.1f\n", "start-up: budget 0.3 x python -c pass vs Go hello world", 0.3*p, g}'
+  for s in "${samples[@]}"; do
+    awk -v r="${m[replay $s]}" -v g="${m[go hello world]}" -v sb="$(awk -v p="${m[python -c pass]}" -v b="${m[bwrap python -c pass]}" 'BEGIN{print b-p}')" -v l="check --all ≤ 1.2x replay, $s: budget" \
+      'BEGIN{printf "  %-56s %5.1f vs %5.1f (Go start %.1f + sandbox %.1f)\n", l, 0.2*r, g+sb, g, sb}'
+  done
+  [ -n "${gobin:-}" ] && awk -v h="${m[go binary hello]}" -v bh="${m[bwrap go binary hello]}" -v g="${m[go hello world]}" \
+    'BEGIN{printf "  %-56s %5.1f vs %5.1f (bwrap + hello %.1f + Go start %.1f)\n", "issue 7: 3 x go binary hello vs what a sandboxed check needs", 3*h, bh+g, bh, g}'
+  awk -v rt="${m[pipe round trip (µs)]}" 'BEGIN{printf "  %-56s %5.0f/s (%.1f µs per round trip)\n", "free-running: bare Go pipe echo, one line at a time", 1e6/rt, rt}'
+  awk -v l="${m[pipelined echo (lines/s)]}" 'BEGIN{printf "  %-56s %5.0f/s\n", "teacher-forced: bare Go pipe echo, pipelined", l}'
 fi
 if [ -n "$BEFORE" ]; then
   echo "after / before (same runs, interleaved):"
