@@ -14,7 +14,79 @@ import (
 // bare tokens NaN, Infinity and -Infinity the protocol accepts (a diverging training run
 // is a result, not an error).
 func encode(b *bytes.Buffer, v any) error {
-	return encodeValue(b, reflect.ValueOf(v), 0)
+	// The catalog's numeric results are written directly; the rest (strings, the hello
+	// map) by reflection.
+	switch v := v.(type) {
+	case float64:
+		encodeFloat(b, v)
+	case []float64:
+		encodeFloats(b, v)
+	case AdamStepResult:
+		encodeKey(b, '{', "w", v.W)
+		encodeKey(b, ',', "m", v.M)
+		encodeKey(b, ',', "v", v.V)
+		b.WriteByte('}')
+	case MomentumStepResult:
+		encodeKey(b, '{', "w", v.W)
+		encodeKey(b, ',', "v", v.V)
+		b.WriteByte('}')
+	case TrainResult:
+		b.WriteString(`{"w":`)
+		if v.W == nil {
+			b.WriteString("null")
+		} else {
+			b.WriteByte('[')
+			for i, w := range v.W {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				encodeFloats(b, w)
+			}
+			b.WriteByte(']')
+		}
+		encodeKey(b, ',', "loss", v.Loss)
+		b.WriteByte('}')
+	default:
+		return encodeValue(b, reflect.ValueOf(v), 0)
+	}
+	return nil
+}
+
+// encodeKey writes sep, then the key (plain ASCII) and its value xs.
+func encodeKey(b *bytes.Buffer, sep byte, key string, xs []float64) {
+	b.WriteByte(sep)
+	b.WriteByte('"')
+	b.WriteString(key)
+	b.WriteString(`":`)
+	encodeFloats(b, xs)
+}
+
+func encodeFloats(b *bytes.Buffer, xs []float64) {
+	if xs == nil {
+		b.WriteString("null")
+		return
+	}
+	b.WriteByte('[')
+	for i, x := range xs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		encodeFloat(b, x)
+	}
+	b.WriteByte(']')
+}
+
+func encodeFloat(b *bytes.Buffer, f float64) {
+	switch {
+	case math.IsNaN(f):
+		b.WriteString("NaN")
+	case math.IsInf(f, 1):
+		b.WriteString("Infinity")
+	case math.IsInf(f, -1):
+		b.WriteString("-Infinity")
+	default:
+		b.Write(strconv.AppendFloat(b.AvailableBuffer(), f, 'g', -1, 64))
+	}
 }
 
 func encodeValue(b *bytes.Buffer, v reflect.Value, depth int) error {
@@ -25,17 +97,7 @@ func encodeValue(b *bytes.Buffer, v reflect.Value, depth int) error {
 	case reflect.Invalid:
 		b.WriteString("null")
 	case reflect.Float32, reflect.Float64:
-		f := v.Float()
-		switch {
-		case math.IsNaN(f):
-			b.WriteString("NaN")
-		case math.IsInf(f, 1):
-			b.WriteString("Infinity")
-		case math.IsInf(f, -1):
-			b.WriteString("-Infinity")
-		default:
-			b.Write(strconv.AppendFloat(nil, f, 'g', -1, 64))
-		}
+		encodeFloat(b, v.Float())
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			b.WriteString("null")

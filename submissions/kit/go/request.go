@@ -37,8 +37,7 @@ func parseRequest(line []byte) (req request, ok bool) {
 			if len(v) < 2 || v[0] != '"' || bytes.IndexByte(v, '\\') >= 0 {
 				return req, false // not a string, or one with escapes
 			}
-			fn := string(v[1 : len(v)-1])
-			req.Fn = &fn
+			req.Fn = fnName(v[1 : len(v)-1])
 		default:
 			return req, false // encoding/json matches other spellings of the keys too
 		}
@@ -89,4 +88,15 @@ func skipValue(b []byte, i int) int {
 		}
 	}
 	return i
+}
+
+// fnName returns the name fn as a string: the catalog's own for a catalog function.
+func fnName(fn []byte) *string {
+	for i := range catalog {
+		if catalog[i].name == string(fn) {
+			return &catalog[i].name
+		}
+	}
+	name := string(fn)
+	return &name
 }

@@ -66,7 +66,7 @@ func row[A, R any](name, goName string, field func(*Functions) *func(A) (R, erro
 			}
 			var a A
 			if len(raw) > 0 && string(raw) != "null" {
-				if err := json.Unmarshal(raw, &a); err != nil {
+				if err := decodeArgs(raw, &a); err != nil {
 					return nil, true, fmt.Errorf("TypeError: arguments of %s: %v", name, err)
 				}
 			}
