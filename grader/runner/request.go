@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/optgrade/optgrade/reference"
 )
@@ -102,28 +103,70 @@ func appendValue(buf []byte, v any, depth int) (_ []byte, ok bool) {
 		if v == nil {
 			return append(buf, "null"...), true
 		}
-		var space [16]string
-		keys := space[:0]
+		// The calls of a check send the same keys again and again: their sorted order is
+		// remembered (see sortedKeys).
+		start := len(buf)
+		if keys := knownKeys(len(v)); keys != nil {
+			if b, ok, same := appendObject(buf, v, keys, depth); same {
+				return b, ok
+			}
+			buf = buf[:start]
+		}
+		keys := make([]string, 0, len(v))
 		for k := range v {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		buf = append(buf, '{')
-		for i, k := range keys {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			if buf, ok = appendString(buf, k); !ok {
-				return buf, false
-			}
-			buf = append(buf, ':')
-			if buf, ok = appendValue(buf, v[k], depth+1); !ok {
-				return buf, false
-			}
-		}
-		return append(buf, '}'), true
+		rememberKeys(keys)
+		buf, ok, _ = appendObject(buf, v, keys, depth)
+		return buf, ok
 	}
 	return buf, false
+}
+
+// appendObject appends the object v with its keys in the order of keys, which must be
+// v's keys if same is to be true; same is false (and buf half written) when a key of
+// keys is not in v.
+func appendObject(buf []byte, v map[string]any, keys []string, depth int) (_ []byte, ok, same bool) {
+	buf = append(buf, '{')
+	for i, k := range keys {
+		x, in := v[k]
+		if !in {
+			return buf, false, false
+		}
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		if buf, ok = appendString(buf, k); !ok {
+			return buf, false, true
+		}
+		buf = append(buf, ':')
+		if buf, ok = appendValue(buf, x, depth+1); !ok {
+			return buf, false, true
+		}
+	}
+	return append(buf, '}'), true, true
+}
+
+// sortedKeys remembers the sorted key lists of the objects encoded last, one per number
+// of keys up to len(sortedKeys)-1. A list of n distinct keys all present in a map of n
+// keys is that map's keys, so a remembered list is checked as it is used.
+var sortedKeys [16]atomic.Pointer[[]string]
+
+func knownKeys(n int) []string {
+	if n >= len(sortedKeys) {
+		return nil
+	}
+	if p := sortedKeys[n].Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func rememberKeys(keys []string) {
+	if len(keys) < len(sortedKeys) {
+		sortedKeys[len(keys)].Store(&keys)
+	}
 }
 
 // appendList appends a JSON array of xs (null for a nil slice, as encoding/json does).

@@ -244,3 +244,42 @@ func BenchmarkWire(b *testing.B) {
 		}
 	}
 }
+
+// TestWireEncodeRemembersKeys: objects with as many keys as the last one encoded, but other
+// keys, are written with their own keys in order, also from several goroutines at once.
+func TestWireEncodeRemembersKeys(t *testing.T) {
+	objects := []struct {
+		args reference.Args
+		want string
+	}{
+		{reference.Args{"w": 1, "g": 2, "lr": 3}, `{"g":2,"lr":3,"w":1}`},
+		{reference.Args{"w": 1, "v": 2, "lr": 3}, `{"lr":3,"v":2,"w":1}`},
+		{reference.Args{"a": 1, "b": 2, "c": reference.Args{"x": 1, "w": 2, "g": 3}}, `{"a":1,"b":2,"c":{"g":3,"w":2,"x":1}}`},
+		{reference.Args{"w": 1, "g": 2, "lr": 3}, `{"g":2,"lr":3,"w":1}`},
+		{reference.Args{"lr": 1, "w": 2, "z": 3}, `{"lr":1,"w":2,"z":3}`},
+	}
+	done := make(chan string)
+	for range 4 {
+		go func() {
+			var buf []byte
+			for i := range 2000 {
+				o := objects[i%len(objects)]
+				var err error
+				if buf, err = appendRequest(buf[:0], 1, "f", o.args); err != nil {
+					done <- err.Error()
+					return
+				}
+				if want := `{"id":1,"fn":"f","args":` + o.want + "}\n"; string(buf) != want {
+					done <- fmt.Sprintf("got %s, want %s", buf, want)
+					return
+				}
+			}
+			done <- ""
+		}()
+	}
+	for range 4 {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
