@@ -309,15 +309,7 @@ func (a *MomentumStepArgs) field(s *scanner, key []byte) bool {
 }
 
 func (a *NormalizedStepArgs) field(s *scanner, key []byte) bool {
-	switch string(key) {
-	case "w":
-		return s.floats(&a.W)
-	case "g":
-		return s.floats(&a.G)
-	case "lr":
-		return s.float(&a.LR)
-	}
-	return false
+	return (*GDStepArgs)(a).field(s, key) // the same fields
 }
 
 func (a *AdamStepArgs) field(s *scanner, key []byte) bool {
