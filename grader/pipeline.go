@@ -112,9 +112,12 @@ func (pl *pipeline) send(ctx context.Context, k int, calls []Call, last bool) []
 		}
 	}
 	if len(early) == 0 {
-		return rc.Do(ctx, calls)
+		replies := rc.Do(ctx, calls)
+		pl.ended(k, last)
+		return replies
 	}
 	replies := pl.conn.Do(ctx, all)
+	defer pl.ended(k, last)
 	cut := firstKill(replies)
 	off := len(calls)
 	for _, j := range early {
@@ -126,6 +129,26 @@ func (pl *pipeline) send(ctx context.Context, k int, calls []Call, last bool) []
 		off += len(s.calls)
 	}
 	return rc.mend(ctx, calls, replies[:len(calls):len(calls)])
+}
+
+// ended tells the submission that no more calls will come (runner.InputCloser) when none
+// can: segment k's check sends nothing after the Do that just returned (last), and every
+// check after it either sends nothing or has its whole lead's answers, with nothing to
+// send after them. The submission then ends while the answers are scored. (A fault's
+// calls sent again, or a check that sends other calls than its kind said, still work:
+// the runner starts the submission afresh.)
+func (pl *pipeline) ended(k int, last bool) {
+	if !last {
+		return
+	}
+	for _, s := range pl.segs[k+1:] {
+		if len(s.calls) > 0 && pl.task[s.task].gaveUp == nil && (s.replies == nil || s.open) {
+			return
+		}
+	}
+	if ic, ok := pl.conn.(runner.InputCloser); ok {
+		ic.CloseInput()
+	}
 }
 
 // firstKill returns the index of the first reply whose fault ended the process (every one

@@ -34,6 +34,10 @@ type fakeProcess struct {
 	seen                  []string // the calls the process read, in order, restarts marked
 	dos, answered, called int
 	groups                int // Do calls, and groups of calls Apart in them
+	// CloseInput: its calls, the Do calls made before the last one, and whether the
+	// process's input is closed (the next Do restarts it, as the process runner does)
+	closeInputs, dosBeforeClose int
+	inputClosed                 bool
 }
 
 type fakeRunner struct{ p *fakeProcess }
@@ -48,6 +52,14 @@ func (p *fakeProcess) Functions() []string { return p.ref.Functions() }
 func (p *fakeProcess) Output() string      { return "" }
 func (p *fakeProcess) Close() error        { return nil }
 
+func (p *fakeProcess) CloseInput() {
+	p.closeInputs++
+	p.dosBeforeClose = p.dos
+	if p.alive {
+		p.inputClosed = true
+	}
+}
+
 func (p *fakeProcess) Do(ctx context.Context, calls []Call) []Reply {
 	p.dos++
 	p.groups++
@@ -60,6 +72,9 @@ func (p *fakeProcess) Do(ctx context.Context, calls []Call) []Reply {
 	}
 	if len(calls) == 0 {
 		return replies
+	}
+	if p.inputClosed { // the process runner ends the process and starts a fresh one
+		p.inputClosed, p.alive = false, false
 	}
 	if p.budget > 0 && p.answered >= p.budget {
 		return fault(0, &runner.ProcessFault{Kind: runner.FaultBudget, Fn: calls[0].Fn, Msg: "used up its time budget"})

@@ -52,6 +52,14 @@ type Conn interface {
 	Close() error
 }
 
+// InputCloser is a Conn that can be told, before Close, that no more calls will come, so
+// that the submission ends while the caller finishes its work (see
+// ProcessConn.CloseInput). A Do after CloseInput must still work.
+type InputCloser interface {
+	Conn
+	CloseInput()
+}
+
 // Runner starts submissions. The process runner (one OS process per submission, restarted
 // after a fault) is one implementation; in-process runners backed by the reference serve
 // rubric lint and tests.

@@ -88,8 +88,9 @@ type ProcessRunner struct {
 }
 
 var (
-	_ Runner = (*ProcessRunner)(nil)
-	_ Conn   = (*ProcessConn)(nil)
+	_ Runner      = (*ProcessRunner)(nil)
+	_ Conn        = (*ProcessConn)(nil)
+	_ InputCloser = (*ProcessConn)(nil)
 )
 
 // Isolation says which isolation the runner's processes get on this machine.

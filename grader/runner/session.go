@@ -62,6 +62,17 @@ func (c *ProcessConn) Isolation() string { return c.iso.String() }
 // Restarts returns how many times a process was started after the first.
 func (c *ProcessConn) Restarts() int { return max(c.starts-1, 0) }
 
+// CloseInput says that no more calls will come: the submission's stdin is closed now, so
+// that it ends while the caller finishes its work, and Close then waits only for what is
+// left (its 2 s grace counts from here). Its output until it ends is kept, as with Close.
+// A Do after CloseInput still works: it ends this process and starts a fresh one (as
+// after a fault).
+func (c *ProcessConn) CloseInput() {
+	if !c.closed && c.proc != nil {
+		c.proc.closeInput()
+	}
+}
+
 // Close ends the submission: it closes stdin, waits up to 2 s for the process to exit,
 // kills its process group, reaps it and removes the working copy. Close is idempotent.
 func (c *ProcessConn) Close() error {
@@ -106,6 +117,10 @@ func (c *ProcessConn) Do(ctx context.Context, calls []Call) []Reply {
 	}
 	if f := c.spent(calls[sent[0]].Fn); f != nil {
 		return faultAll(replies, sent, f)
+	}
+	if c.proc != nil && !c.proc.inputEnd.IsZero() { // after CloseInput: a fresh process
+		c.proc.stop(closeGrace)
+		c.proc = nil
 	}
 	if c.proc == nil {
 		if err := c.restart(ctx); err != nil {

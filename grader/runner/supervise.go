@@ -141,6 +141,9 @@ type process struct {
 	readers  sync.WaitGroup
 	tail     tail
 	stopOnce sync.Once
+	// inputEnd is when closeInput closed stdin (zero: open); only the goroutine calling
+	// Do or Close touches it.
+	inputEnd time.Time
 
 	mu   sync.Mutex
 	near string // the last stray JSON object with an "id", and why it is not a response
@@ -273,16 +276,26 @@ func (p *process) exited() <-chan struct{} { return p.sp.Done() }
 // kill kills the process's whole tree at once.
 func (p *process) kill() { p.sp.Kill() }
 
-// stop ends the process: close stdin, wait up to grace for it to exit, kill the group,
-// reap, let the readers drain the pipes for a moment, then close them. Only the first
-// call does anything; every call returns once the goroutines are gone.
+// closeInput closes stdin: a submission ends when its input does. The grace of a later
+// stop counts from here.
+func (p *process) closeInput() {
+	if p.inputEnd.IsZero() {
+		p.inputEnd = time.Now()
+		p.stdin.Close()
+	}
+}
+
+// stop ends the process: close stdin (unless closeInput did), wait until grace after
+// that for it to exit, kill the group, reap, let the readers drain the pipes for a
+// moment, then close them. Only the first call does anything; every call returns once
+// the goroutines are gone.
 func (p *process) stop(grace time.Duration) {
 	p.stopOnce.Do(func() {
-		p.stdin.Close()
-		if grace > 0 {
+		p.closeInput()
+		if wait := time.Until(p.inputEnd.Add(grace)); grace > 0 && wait > 0 {
 			select {
 			case <-p.exited():
-			case <-time.After(grace):
+			case <-time.After(wait):
 			}
 		}
 		p.kill()

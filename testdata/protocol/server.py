@@ -17,6 +17,9 @@ MODE changes the hello:
     hugehello    answers hello with 60 MB of padding in it (hostile)
     fakebwrap    inside a pid namespace (bubblewrap), pretends to be bubblewrap failing;
                  elsewhere serves as ok: it must not talk its way out of the sandbox
+    goodbye      serves as ok; when its input ends, waits 200 ms, then prints "goodbye" on
+                 stdout and "bye on stderr" on stderr and exits
+    linger       serves as ok; when its input ends, sleeps forever
 
 Functions (by "fn"):
     echo        result = args
@@ -194,6 +197,12 @@ def main():
         if MODE == "silent":
             continue
         serve(req)
+    if MODE == "goodbye":
+        time.sleep(0.2)
+        print("goodbye", flush=True)
+        sys.stderr.write("bye on stderr\n")
+    elif MODE == "linger":
+        time.sleep(100000)
 
 
 main()
