@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // escape double-forks a process into a session of its own (setsid) that rewrites the
@@ -64,5 +66,37 @@ func TestSetsidGrandchildKilled(t *testing.T) {
 				t.Errorf("the running neighbour's worker was killed: %v", err)
 			}
 		})
+	}
+}
+
+// KillOrphans skips its scan only when the grader has no child at all: a running child, or
+// one that has ended and is not yet reaped, counts (and is left for its owner to reap).
+func TestHaveChildren(t *testing.T) {
+	cmd := exec.Command("/bin/sh", "-c", "read line; exit 0") // runs until its stdin closes
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if !haveChildren() {
+		t.Error("haveChildren() = false with a child running")
+	}
+	stdin.Close()
+	fd, err := unix.PidfdOpen(cmd.Process.Pid, 0)
+	if err != nil {
+		t.Skipf("no pidfd: %v", err)
+	}
+	defer unix.Close(fd)
+	// Wait for the exit without reaping: the child is a zombie now.
+	if _, err := unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}, 10_000); err != nil {
+		t.Fatal(err)
+	}
+	if !haveChildren() {
+		t.Error("haveChildren() = false with an ended child not yet reaped")
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("the child was not left for its owner to reap: %v", err)
 	}
 }

@@ -188,6 +188,7 @@ func adoptOrphans() {
 // waits until none is left, at most a second.
 func reapGroup(pgid int) {
 	deadline := time.Now().Add(time.Second)
+	pause := minPause
 	for {
 		var ws unix.WaitStatus
 		pid, err := unix.Wait4(-pgid, &ws, unix.WNOHANG, nil)
@@ -197,9 +198,19 @@ func reapGroup(pgid int) {
 		case err != nil || time.Now().After(deadline):
 			return // ECHILD: none left
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(pause)
+		pause = min(2*pause, maxPause)
 	}
 }
+
+// The waits for a killed process to end poll, from minPause doubling up to maxPause: it
+// is usually gone within a few milliseconds (bubblewrap's init tears its namespaces down
+// after its parent has ended), and a fixed 2 ms pause kept every check waiting up to 2 ms
+// longer than that.
+const (
+	minPause = 50 * time.Microsecond
+	maxPause = 500 * time.Microsecond
+)
 
 // namespaceHint says what to do when bwrap failed for want of user namespaces: Ubuntu
 // 24.04 restricts them with AppArmor, and containers often forbid them.
