@@ -9,7 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/batch"
@@ -51,7 +51,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer sandbox.KillOrphans()
 	app := newApp(stdout, stderr)
 	usageErrors(app.Commands, "")
-	err := app.RunContext(ctx, flagsFirst(app, args))
+	args, err := classicArgs(app, flagsFirst(app, args))
+	if err == nil {
+		err = app.Run(ctx, args)
+	}
 	return exitCode(err, stderr)
 }
 
@@ -79,23 +82,23 @@ func exitCode(err error, stderr io.Writer) int {
 	return exitInternal
 }
 
-func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+func newApp(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
 		Name:      "optgrade",
 		Usage:     "grade the Optimization assignment against its reference",
 		Writer:    stdout,
 		ErrWriter: stderr,
 		// urfave/cli must never exit by itself: run maps errors to exit codes.
-		ExitErrHandler:  func(*cli.Context, error) {},
+		ExitErrHandler:  func(context.Context, *cli.Command, error) {},
 		HideHelpCommand: true,
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
 			return usageError{err.Error()}
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.Args().Present() {
 				return usagef("unknown command %q (commands: check, grade, merge, ingest, gradescope, rubric, reference, kit)", c.Args().First())
 			}
-			return cli.ShowAppHelp(c)
+			return cli.ShowRootCommandHelp(c)
 		},
 		Commands: []*cli.Command{
 			checkCommand(),

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 )
 
 // This file makes the command line forgiving in the ways students trip: flags after the
@@ -18,7 +19,7 @@ import (
 // (urfave/cli stops reading flags at the first argument), so that `optgrade check .
 // --format json` means `optgrade check --format json .`. Everything after "--" stays
 // where it is.
-func flagsFirst(app *cli.App, args []string) []string {
+func flagsFirst(app *cli.Command, args []string) []string {
 	if len(args) < 2 {
 		return args
 	}
@@ -30,9 +31,9 @@ func flagsFirst(app *cli.App, args []string) []string {
 		if next == nil {
 			break
 		}
-		cmd, cmds, i = next, next.Subcommands, i+1
+		cmd, cmds, i = next, next.Commands, i+1
 	}
-	if cmd == nil || len(cmd.Subcommands) > 0 {
+	if cmd == nil || len(cmd.Commands) > 0 {
 		return args
 	}
 	takesValue := map[string]bool{}
@@ -95,6 +96,9 @@ func (s *seconds) Set(v string) error {
 	return nil
 }
 
+// Get is the flag's value for urfave/cli.
+func (s *seconds) Get() any { return s.d }
+
 func (s *seconds) String() string {
 	if s == nil {
 		return ""
@@ -122,24 +126,66 @@ func durationFlag(name string, value time.Duration, usage string) *cli.GenericFl
 }
 
 // durationOf reads a flag made by durationFlag.
-func durationOf(c *cli.Context, name string) time.Duration {
-	if s, ok := c.Generic(name).(*seconds); ok {
-		return s.d
-	}
-	return 0
+func durationOf(c *cli.Command, name string) time.Duration {
+	d, _ := c.Value(name).(time.Duration)
+	return d
 }
 
 // usageErrors makes every command's flag errors usage errors: one line naming the command,
-// exit 2 (urfave/cli does not pass the app's OnUsageError down to commands).
+// exit 2 (urfave/cli does not pass the root's OnUsageError down to commands). It also
+// keeps the command line as it was before urfave/cli v3: a command reads its flags up to
+// its first argument (flagsFirst moves the flags that follow it), and a command with
+// subcommands has a help subcommand.
 func usageErrors(cmds []*cli.Command, path string) {
 	for _, c := range cmds {
 		name := strings.TrimSpace(path + " " + c.Name)
 		if c.OnUsageError == nil {
-			c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
-				return usagef("%s: %v (see optgrade %s --help)", name, err, name)
+			c.OnUsageError = func(_ context.Context, _ *cli.Command, err error, _ bool) error {
+				return usagef("%s: %s (see optgrade %s --help)", name, flagError(err), name)
 			}
 		}
-		usageErrors(c.Subcommands, name)
+		c.StopOnNthArg = &firstArgument
+		if len(c.Commands) > 0 && findCommand(c.Commands, "help") == nil {
+			c.Commands = append(c.Commands, helpCommand())
+		}
+		usageErrors(c.Commands, name)
+	}
+}
+
+var firstArgument = 1
+
+// flagError words a flag error as the Go flag package does ("flag needs an argument:
+// -timeout", "invalid value "x" for flag -j: parse error").
+func flagError(err error) string {
+	msg := err.Error()
+	const needs = "flag needs an argument: "
+	if rest, ok := strings.CutPrefix(msg, needs); ok {
+		return needs + "-" + strings.TrimLeft(rest, "-")
+	}
+	if i := strings.Index(msg, ": strconv.Parse"); i >= 0 && strings.HasPrefix(msg, "invalid value ") {
+		if strings.HasSuffix(msg, "value out of range") {
+			return msg[:i] + ": value out of range"
+		}
+		return msg[:i] + ": parse error"
+	}
+	return msg
+}
+
+// helpCommand is a command group's `help [command]`.
+func helpCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "help",
+		Aliases:   []string{"h"},
+		Usage:     "Shows a list of commands or help for one command",
+		ArgsUsage: "[command]",
+		HideHelp:  true,
+		Action: func(ctx context.Context, c *cli.Command) error {
+			group := c.Lineage()[1]
+			if name := c.Args().First(); name != "" {
+				return cli.ShowCommandHelp(ctx, group, name)
+			}
+			return cli.ShowSubcommandHelp(group)
+		},
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 	"golang.org/x/term"
 
 	"github.com/optgrade/optgrade/grader"
@@ -44,7 +44,7 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			&cli.BoolFlag{Name: "html", Usage: "also write the report as one HTML page with your curves beside the reference's, and print its path"},
 			&cli.StringFlag{Name: "html-out", Usage: "where --html writes the page (default: optgrade-report.html in the system's temporary folder)"},
 		), ciFlags()...),
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			oneShotGC()
 			if c.NArg() > 1 {
 				return usagef("check takes one submission folder, got %d (use grade for several)", c.NArg())
@@ -72,7 +72,7 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			// planned; a rubric error still comes first.
 			sub, run, prepErr := s.prepare(dir)
 			if prepErr == nil {
-				early := startEarly(c.Context, run)
+				early := startEarly(ctx, run)
 				defer early.discard()
 				run = early
 			}
@@ -91,19 +91,19 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 			if prepErr != nil {
 				return usagef("%v", prepErr)
 			}
-			s.warnIsolation(c.App.ErrWriter)
+			s.warnIsolation(c.Root().ErrWriter)
 			if id := c.String("case"); id != "" {
-				return replayCase(c, g, run, sub, id, format)
+				return replayCase(ctx, c, g, run, sub, id, format)
 			}
 			if task := c.String("task"); task != "" {
 				if err := g.Only(task); err != nil {
 					return usagef("--task: %v", err)
 				}
 			}
-			res := g.Grade(c.Context, run, sub.Student, dir, s.submitted(sub, false))
+			res := g.Grade(ctx, run, sub.Student, dir, s.submitted(sub, false))
 			res.RubricSHA256 = sum
 			explainStartError(res, s.python)
-			if err := format.Write(c.App.Writer, res, opts); err != nil {
+			if err := format.Write(c.Root().Writer, res, opts); err != nil {
 				return err
 			}
 			if err := writeReports(reports, res, opts); err != nil {
@@ -114,7 +114,7 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 				if err != nil {
 					return err
 				}
-				fmt.Fprintln(c.App.ErrWriter, "HTML report:", path)
+				fmt.Fprintln(c.Root().ErrWriter, "HTML report:", path)
 			}
 			switch {
 			case res.Error != "":
@@ -128,17 +128,17 @@ Exit code 0 when every check passed, 1 when some failed, 2 for a usage or rubric
 }
 
 // replayCase runs one case alone and prints it (JSON with --format json, else text).
-func replayCase(c *cli.Context, g *grader.Grader, run grader.Runner, sub *runner.Submission, id string, format report.Format) error {
-	rp, err := g.Replay(c.Context, run, id)
+func replayCase(ctx context.Context, c *cli.Command, g *grader.Grader, run grader.Runner, sub *runner.Submission, id string, format report.Format) error {
+	rp, err := g.Replay(ctx, run, id)
 	if err != nil {
 		return usagef("--case: %v", err)
 	}
 	command := report.ReplayCommand(sub.Dir, sub.Argv, rp.Request)
 	if format.Name == "json" {
-		err = report.ReplayJSON(c.App.Writer, rp, command)
+		err = report.ReplayJSON(c.Root().Writer, rp, command)
 	} else {
 		_, opts, _ := readOutputFlags(c)
-		err = report.ReplayText(c.App.Writer, rp, command, opts)
+		err = report.ReplayText(c.Root().Writer, rp, command, opts)
 	}
 	switch {
 	case err != nil:
@@ -160,19 +160,19 @@ func outputFlags() []cli.Flag {
 	}
 }
 
-func readOutputFlags(c *cli.Context) (report.Format, report.Options, error) {
+func readOutputFlags(c *cli.Command) (report.Format, report.Options, error) {
 	name := c.String("format")
 	f, ok := report.Lookup(name)
 	if !ok {
 		return f, report.Options{}, usagef("unknown --format %q (formats: %s)", name, strings.Join(report.Names(), ", "))
 	}
-	opts := report.Options{Verbose: c.Bool("verbose"), Width: terminalWidth(c.App.Writer)}
+	opts := report.Options{Verbose: c.Bool("verbose"), Width: terminalWidth(c.Root().Writer)}
 	switch c.String("color") {
 	case "always":
 		opts.Color = true
 	case "never":
 	case "auto":
-		opts.Color = isTerminal(c.App.Writer) && os.Getenv("NO_COLOR") == ""
+		opts.Color = isTerminal(c.Root().Writer) && os.Getenv("NO_COLOR") == ""
 	default:
 		return f, opts, usagef("--color must be auto, always or never, got %q", c.String("color"))
 	}

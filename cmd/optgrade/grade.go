@@ -1,13 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/batch"
@@ -34,20 +35,20 @@ graded at all, 4 when interrupted (run the same command again to resume).`,
 			&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "submissions graded at once"},
 			&cli.BoolFlag{Name: "regrade", Usage: "grade the selected submissions again, even those whose result is up to date"},
 			&cli.StringSliceFlag{Name: "only", Usage: "grade only these students (`ID`s or roster usernames; repeat or separate by commas); every other result in OUT stays"},
-			&cli.StringFlag{Name: "shard", EnvVars: []string{"OPTGRADE_SHARD"}, Usage: "grade only part `k/n` of the course (split by student id), or auto (Kubernetes Indexed Job, Slurm job array); then optgrade merge"},
+			&cli.StringFlag{Name: "shard", Sources: cli.EnvVars("OPTGRADE_SHARD"), Usage: "grade only part `k/n` of the course (split by student id), or auto (Kubernetes Indexed Job, Slurm job array); then optgrade merge"},
 			&cli.StringFlag{Name: "roster", Usage: "the course roster `CSV` (id, username, name[, section]): every student gets a row, unknown ids are errors"},
 			&cli.StringFlag{Name: "column", Aliases: []string{"brightspace-column"}, Value: "Assignment 1", Usage: "the grade item name in brightspace.csv and canvas.csv"},
 			&cli.StringFlag{Name: "brightspace-key", Value: "OrgDefinedId", Usage: "key brightspace.csv by OrgDefinedId or Username (needs --roster)"},
 			&cli.StringFlag{Name: "formats", Value: "markdown", Usage: "per-student files besides result.json, comma-separated: " + strings.Join(report.Names(), ", ") + " (markdown is feedback.md, junit junit.xml, gradescope gradescope.json)"},
 			&cli.StringFlag{Name: "feedback", Value: "student", Usage: "what the per-student files show of hidden checks: student (name, pass/fail, points only) or full (inputs, expected values, hints: not for students)"},
-			&cli.StringFlag{Name: "key", EnvVars: []string{batch.KeyEnv}, Usage: "the `FILE` of the secret that signs each result in OUT (created 0600 when missing; default optgrade/result-key in your configuration folder): give every shard's machine the same one"},
+			&cli.StringFlag{Name: "key", Sources: cli.EnvVars(batch.KeyEnv), Usage: "the `FILE` of the secret that signs each result in OUT (created 0600 when missing; default optgrade/result-key in your configuration folder): give every shard's machine the same one"},
 			&cli.BoolFlag{Name: "canvas-id", Usage: "the student ids are Canvas user ids (as from a Canvas zip): write them to canvas.csv's ID column, not SIS User ID"},
 		),
 		Action: gradeAction,
 	}
 }
 
-func gradeAction(c *cli.Context) error {
+func gradeAction(ctx context.Context, c *cli.Command) error {
 	if c.NArg() == 0 {
 		return usagef("grade needs at least one submission folder")
 	}
@@ -111,18 +112,18 @@ func gradeAction(c *cli.Context) error {
 	books.RubricDigest = rubric.SHA256
 	found, err := batch.Discover(c.Args().Slice(), s.isSubmission, out)
 	for _, sk := range found.Skipped {
-		fmt.Fprintf(c.App.ErrWriter, "skipped %s\n", sk)
+		fmt.Fprintf(c.Root().ErrWriter, "skipped %s\n", sk)
 	}
 	if err != nil {
 		return usagef("%v", err)
 	}
-	fmt.Fprintf(c.App.ErrWriter, "isolation: %s\n", s.sandbox.Describe())
-	key, err := loadKey(c.App.ErrWriter, c.String("key"), out)
+	fmt.Fprintf(c.Root().ErrWriter, "isolation: %s\n", s.sandbox.Describe())
+	key, err := loadKey(c.Root().ErrWriter, c.String("key"), out)
 	if err != nil {
 		return err
 	}
 	books.Key = key.Secret
-	res, err := batch.Run(c.Context, found.Dirs, batch.Config{
+	res, err := batch.Run(ctx, found.Dirs, batch.Config{
 		Grader:       g,
 		Out:          out,
 		RubricDigest: books.RubricDigest,
@@ -135,11 +136,11 @@ func gradeAction(c *cli.Context) error {
 		Load:         s.loadForBatch,
 		Explain:      func(r *grader.Result) { explainStartError(r, s.python) },
 		Files:        files,
-		Progress:     batch.NewProgress(c.App.ErrWriter, isTerminal(c.App.ErrWriter)),
+		Progress:     batch.NewProgress(c.Root().ErrWriter, isTerminal(c.Root().ErrWriter)),
 		Key:          key.Secret,
 	})
 	if res != nil {
-		warnUnsigned(c.App.ErrWriter, res.Unsigned)
+		warnUnsigned(c.Root().ErrWriter, res.Unsigned)
 	}
 	if err != nil {
 		return err
@@ -148,12 +149,12 @@ func gradeAction(c *cli.Context) error {
 	if book == nil {
 		return err
 	}
-	warnBook(c.App.ErrWriter, res, book)
-	fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", out, strings.Join(book.Written, ", "))
+	warnBook(c.Root().ErrWriter, res, book)
+	fmt.Fprintf(c.Root().ErrWriter, "wrote %s: %s\n", out, strings.Join(book.Written, ", "))
 	if err != nil {
 		return err
 	}
-	if err := book.WriteSummaryText(c.App.Writer); err != nil {
+	if err := book.WriteSummaryText(c.Root().Writer); err != nil {
 		return err
 	}
 	return batchExit(res.Results)

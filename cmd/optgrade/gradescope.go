@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/batch"
@@ -24,7 +25,7 @@ func gradescopeCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "gradescope",
 		Usage: "the Gradescope autograder: package it, or run it (inside Gradescope)",
-		Subcommands: []*cli.Command{
+		Commands: []*cli.Command{
 			{
 				Name:      "package",
 				Usage:     "write the autograder zip (setup.sh, run_autograder, a Linux optgrade, the rubric) to upload to Gradescope",
@@ -52,7 +53,7 @@ func gradescopeCommand() *cli.Command {
 	}
 }
 
-func gradescopePackage(c *cli.Context) error {
+func gradescopePackage(ctx context.Context, c *cli.Command) error {
 	if c.String("rubric") == "" {
 		return usagef("gradescope package needs --rubric FILE")
 	}
@@ -80,14 +81,14 @@ func gradescopePackage(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "wrote %s: upload it as the assignment's autograder (Gradescope: Configure Autograder → Zip file upload)\n", out)
+	fmt.Fprintf(c.Root().Writer, "wrote %s: upload it as the assignment's autograder (Gradescope: Configure Autograder → Zip file upload)\n", out)
 	return nil
 }
 
 // gradescopeRun grades the submission the way run_autograder does. A submission that
 // cannot be graded is still a results.json (score 0 and the reason), exit 0: Gradescope
 // shows it to the student.
-func gradescopeRun(c *cli.Context) error {
+func gradescopeRun(ctx context.Context, c *cli.Command) error {
 	if c.String("rubric") == "" {
 		return usagef("gradescope run needs --rubric FILE (the package's rubric.yaml)")
 	}
@@ -116,9 +117,9 @@ func gradescopeRun(c *cli.Context) error {
 	var res *grader.Result
 	sub, run, err := s.prepare(gs.Dir)
 	if err != nil {
-		res = g.Grade(c.Context, batch.Unloadable(err), student, gs.Dir, when)
+		res = g.Grade(ctx, batch.Unloadable(err), student, gs.Dir, when)
 	} else {
-		res = g.Grade(c.Context, run, cmp.Or(student, sub.Student), gs.Dir, when)
+		res = g.Grade(ctx, run, cmp.Or(student, sub.Student), gs.Dir, when)
 		explainStartError(res, s.python)
 	}
 	if err := os.MkdirAll(filepath.Dir(gs.Results), 0o755); err != nil {

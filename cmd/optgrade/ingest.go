@@ -1,11 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/optgrade/optgrade/grader/batch"
 	"github.com/optgrade/optgrade/grader/lms"
@@ -33,7 +34,7 @@ the zip was made). Its submissions API has them: save
 			&cli.StringFlag{Name: "timezone", Value: "Local", Usage: "the IANA time `ZONE` of Brightspace's zone-less times, e.g. Europe/Amsterdam"},
 			&cli.StringSliceFlag{Name: "times", Usage: "submission times for a download without them (Canvas, Moodle): Canvas's submissions API answer (JSON, one `FILE` per page; repeatable) or a CSV of id,submitted_at (RFC 3339)"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.NArg() != 1 {
 				return usagef("ingest takes one zip file")
 			}
@@ -73,7 +74,7 @@ the zip was made). Its submissions API has them: save
 				}
 				for k := range ambiguous {
 					delete(opt.Names, k)
-					fmt.Fprintf(c.App.ErrWriter, "warning: the roster has several students named %q: their submissions cannot be told apart by name and are skipped\n", k)
+					fmt.Fprintf(c.Root().ErrWriter, "warning: the roster has several students named %q: their submissions cannot be told apart by name and are skipped\n", k)
 				}
 			}
 			res, err := lms.Ingest(c.Args().First(), c.String("out"), opt)
@@ -81,7 +82,7 @@ the zip was made). Its submissions API has them: save
 				return usagef("%v", err)
 			}
 			var late, untimed []string
-			w := c.App.Writer
+			w := c.Root().Writer
 			for _, s := range res.Students {
 				at := "time unknown"
 				if s.SubmittedAt != nil {
@@ -100,16 +101,16 @@ the zip was made). Its submissions API has them: save
 			}
 			fmt.Fprintf(w, "%d submission(s) from %s in %s\n", len(res.Students), res.LMS, c.String("out"))
 			for _, sk := range res.Skipped {
-				fmt.Fprintf(c.App.ErrWriter, "skipped %s\n", sk)
+				fmt.Fprintf(c.Root().ErrWriter, "skipped %s\n", sk)
 			}
 			if len(untimed) > 0 {
-				fmt.Fprintf(c.App.ErrWriter, "note: --times gives no time for %d submission(s): %s (submitted_at: unknown)\n", len(untimed), strings.Join(untimed, ", "))
+				fmt.Fprintf(c.Root().ErrWriter, "note: --times gives no time for %d submission(s): %s (submitted_at: unknown)\n", len(untimed), strings.Join(untimed, ", "))
 			}
 			if len(late) > 0 {
-				fmt.Fprintf(c.App.ErrWriter, "note: %s marks %d submission(s) late but records no time: %s; pass the times with --times (see --help), or set submitted_at: in their optgrade.yaml, for the late penalty\n", res.LMS, len(late), strings.Join(late, ", "))
+				fmt.Fprintf(c.Root().ErrWriter, "note: %s marks %d submission(s) late but records no time: %s; pass the times with --times (see --help), or set submitted_at: in their optgrade.yaml, for the late penalty\n", res.LMS, len(late), strings.Join(late, ", "))
 			}
 			for _, warn := range res.Warnings {
-				fmt.Fprintf(c.App.ErrWriter, "WARNING: %s\n", warn)
+				fmt.Fprintf(c.Root().ErrWriter, "WARNING: %s\n", warn)
 			}
 			return nil
 		},

@@ -1,10 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	kits "github.com/optgrade/optgrade/submissions/kit"
 )
@@ -18,7 +19,7 @@ func kitCommand() *cli.Command {
 public rubric) into DIR, which must not hold files of the same names. Examples:
    optgrade kit python assignment1
    optgrade kit go assignment1`,
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.NArg() != 2 {
 				return usagef("kit: want KIT DIR (kits: %s)", strings.Join(kits.Names(), ", "))
 			}
@@ -26,7 +27,7 @@ public rubric) into DIR, which must not hold files of the same names. Examples:
 			if err := kits.Write(name, dir); err != nil {
 				return usagef("kit: %v", err)
 			}
-			fmt.Fprintf(c.App.Writer, "wrote the %s kit to %s: fill in the functions, then run optgrade check there\n", name, dir)
+			fmt.Fprintf(c.Root().Writer, "wrote the %s kit to %s: fill in the functions, then run optgrade check there\n", name, dir)
 			return nil
 		},
 	}

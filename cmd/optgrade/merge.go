@@ -1,10 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/optgrade/optgrade/grader/batch"
 )
@@ -25,7 +26,7 @@ results are signed with the first key (without --key: your own, as grade uses).`
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "the merged output `DIR` (required)"},
 			&cli.StringSliceFlag{Name: "key", Usage: "a key `FILE` the shards were signed with (repeat for several; default: yours, or $" + batch.KeyEnv + ")"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.NArg() == 0 {
 				return usagef("merge needs the output folders of the shards")
 			}
@@ -38,7 +39,7 @@ results are signed with the first key (without --key: your own, as grade uses).`
 			}
 			var keys [][]byte
 			for _, p := range paths {
-				key, err := loadKey(c.App.ErrWriter, p, c.String("out"))
+				key, err := loadKey(c.Root().ErrWriter, p, c.String("out"))
 				if err != nil {
 					return err
 				}
@@ -48,12 +49,12 @@ results are signed with the first key (without --key: your own, as grade uses).`
 			if book == nil {
 				return err
 			}
-			warnStore(c.App.ErrWriter, book)
-			fmt.Fprintf(c.App.ErrWriter, "wrote %s: %s\n", c.String("out"), strings.Join(book.Written, ", "))
+			warnStore(c.Root().ErrWriter, book)
+			fmt.Fprintf(c.Root().ErrWriter, "wrote %s: %s\n", c.String("out"), strings.Join(book.Written, ", "))
 			if err != nil {
 				return err
 			}
-			return book.WriteSummaryText(c.App.Writer)
+			return book.WriteSummaryText(c.Root().Writer)
 		},
 	}
 }

@@ -1,13 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/optgrade/optgrade/grader/report/figure"
 )
@@ -29,10 +30,10 @@ loss's contours and the loss per step. The file's extension picks the format: .s
 	}
 }
 
-func referencePlot(c *cli.Context) error {
+func referencePlot(ctx context.Context, c *cli.Command) error {
 	out, names := c.String("out"), c.Args().Slice()
 	if len(names) == 0 {
-		tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
+		tw := tabwriter.NewWriter(c.Root().Writer, 0, 4, 2, ' ', 0)
 		for _, l := range figure.Lectures() {
 			fmt.Fprintf(tw, "%s\t%s\n", l.Name, l.Doc)
 		}
@@ -71,6 +72,6 @@ func referencePlot(c *cli.Context) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintln(c.App.Writer, out)
+	fmt.Fprintln(c.Root().Writer, out)
 	return nil
 }

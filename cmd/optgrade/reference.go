@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/optgrade/optgrade/grader/runner"
 	"github.com/optgrade/optgrade/reference"
@@ -21,12 +22,12 @@ func referenceCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "reference",
 		Usage: "list or call the reference functions and their known mistakes (for instructors and scripts)",
-		Subcommands: []*cli.Command{
+		Commands: []*cli.Command{
 			{
 				Name:  "list",
 				Usage: "the catalog's functions, their arguments and formulas, and the misconceptions registered for each",
-				Action: func(c *cli.Context) error {
-					return writeCatalog(c.App.Writer)
+				Action: func(ctx context.Context, c *cli.Command) error {
+					return writeCatalog(c.Root().Writer)
 				},
 			},
 			{
@@ -47,7 +48,7 @@ prints 0.2652949955741215. Non-finite results print as NaN, Infinity, -Infinity 
 	}
 }
 
-func referenceCall(c *cli.Context) error {
+func referenceCall(ctx context.Context, c *cli.Command) error {
 	// Flags may also follow the function name, as in the documented example
 	// (urfave/cli stops reading flags at the first argument).
 	rest := c.Args().Slice()
@@ -103,7 +104,7 @@ func referenceCall(c *cli.Context) error {
 	var b bytes.Buffer
 	writeJSONValue(&b, v)
 	b.WriteByte('\n')
-	_, err = c.App.Writer.Write(b.Bytes())
+	_, err = c.Root().Writer.Write(b.Bytes())
 	return err
 }
 

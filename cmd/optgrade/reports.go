@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/report"
@@ -31,7 +31,7 @@ type reportFile struct {
 }
 
 // readReports checks every --report before grading.
-func readReports(c *cli.Context) ([]reportFile, error) {
+func readReports(c *cli.Command) ([]reportFile, error) {
 	var out []reportFile
 	for _, spec := range c.StringSlice("report") {
 		name, path, ok := strings.Cut(spec, "=")
@@ -73,7 +73,7 @@ func writeReports(files []reportFile, res *grader.Result, opts report.Options) e
 
 // rubricSHA256 is the SHA-256 of the rubric file as it was read and graded with; with
 // --rubric-sha256 it refuses one that differs.
-func rubricSHA256(c *cli.Context, r *rubric.Rubric) (string, error) {
+func rubricSHA256(c *cli.Command, r *rubric.Rubric) (string, error) {
 	got, path := r.SHA256, r.File
 	if want := strings.ToLower(strings.TrimSpace(c.String("rubric-sha256"))); want != "" && want != got {
 		return got, usagef("the rubric %s was edited: its SHA-256 is %s, the assignment's is %s; restore it (git checkout -- %s) and keep your changes to your solution", path, got, want, filepath.Base(path))

@@ -1,11 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/rubric"
@@ -16,12 +17,12 @@ func rubricCommand() *cli.Command {
 		Name:        "rubric",
 		Usage:       "check rubrics (for instructors)",
 		Description: kindsHelp(),
-		Subcommands: []*cli.Command{
+		Commands: []*cli.Command{
 			{
 				Name:      "public",
 				Usage:     "print the rubric without its hidden and after-due-date checks, to hand out with the assignment",
 				ArgsUsage: "FILE",
-				Action: func(c *cli.Context) error {
+				Action: func(ctx context.Context, c *cli.Command) error {
 					if c.NArg() != 1 {
 						return usagef("rubric public takes one rubric file")
 					}
@@ -33,7 +34,7 @@ func rubricCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					_, err = c.App.Writer.Write(out)
+					_, err = c.Root().Writer.Write(out)
 					return err
 				},
 			},
@@ -44,9 +45,9 @@ func rubricCommand() *cli.Command {
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list every misconception with the points it loses (with --strength, every mutant)"},
 					&cli.BoolFlag{Name: "strength", Usage: "also measure which generic mutants of each task's function (a constant factor, the sign, off by one, swapped arguments, the wrong axis, a missing term, a stale state, float16, an early return) the checks kill"},
-					&cli.Float64Flag{Name: "min-strength", Usage: "with --strength: exit 1 when under this percentage of the non-equivalent mutants are killed", Value: 0},
+					&cli.FloatFlag{Name: "min-strength", Usage: "with --strength: exit 1 when under this percentage of the non-equivalent mutants are killed", Value: 0},
 				},
-				Action: func(c *cli.Context) error {
+				Action: func(ctx context.Context, c *cli.Command) error {
 					if c.NArg() != 1 {
 						return usagef("rubric lint takes one rubric file")
 					}
@@ -54,11 +55,11 @@ func rubricCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					lint, err := grader.LintRubric(c.Context, r)
+					lint, err := grader.LintRubric(ctx, r)
 					if err != nil {
 						return err
 					}
-					w := c.App.Writer
+					w := c.Root().Writer
 					if c.Bool("verbose") {
 						tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 						fmt.Fprintf(tw, "task\tmisconception\tpoints lost\tfeedback names\n")
@@ -84,7 +85,7 @@ func rubricCommand() *cli.Command {
 						r.File, lint.Reference.Score, lint.Reference.MaxScore, caught, len(lint.Variants), len(problems))
 					weak := false
 					if c.Bool("strength") {
-						if weak, err = lintStrength(c, r); err != nil {
+						if weak, err = lintStrength(ctx, c, r); err != nil {
 							return err
 						}
 					}

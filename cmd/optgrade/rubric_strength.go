@@ -1,10 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/rubric"
@@ -13,16 +14,16 @@ import (
 // lintStrength prints `rubric lint --strength`: per task, the generic mutants of its
 // function that its checks kill, survive, are equivalent or invalid; every survivor with an
 // input that would kill it; the rubric's score. weak reports a score under --min-strength.
-func lintStrength(c *cli.Context, r *rubric.Rubric) (weak bool, err error) {
-	threshold := c.Float64("min-strength")
+func lintStrength(ctx context.Context, c *cli.Command, r *rubric.Rubric) (weak bool, err error) {
+	threshold := c.Float("min-strength")
 	if threshold < 0 || threshold > 100 {
 		return false, usagef("--min-strength is a percentage, 0 to 100; got %g", threshold)
 	}
-	s, err := grader.MeasureStrength(c.Context, r)
+	s, err := grader.MeasureStrength(ctx, r)
 	if err != nil {
 		return false, err
 	}
-	w := c.App.Writer
+	w := c.Root().Writer
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "task\tfunction\tkilled\tsurvived\tequivalent\tinvalid\tstrength\n")
 	killed, all, equiv, invalid := 0, 0, 0, 0

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/optgrade/optgrade/grader"
 	"github.com/optgrade/optgrade/grader/rubric"
@@ -19,8 +19,8 @@ import (
 // runFlags are the flags of the commands that run submissions (check, grade).
 func runFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "rubric", Aliases: []string{"r"}, Usage: "the rubric `FILE` (default: $OPTGRADE_RUBRIC, else rubric.yaml in the submission folder)", EnvVars: []string{"OPTGRADE_RUBRIC"}},
-		&cli.StringFlag{Name: "python", Usage: "the Python interpreter for Python submissions (default: $OPTGRADE_PYTHON, else /usr/bin/python3, else python3 on PATH)", EnvVars: []string{"OPTGRADE_PYTHON"}},
+		&cli.StringFlag{Name: "rubric", Aliases: []string{"r"}, Usage: "the rubric `FILE` (default: $OPTGRADE_RUBRIC, else rubric.yaml in the submission folder)", Sources: cli.EnvVars("OPTGRADE_RUBRIC")},
+		&cli.StringFlag{Name: "python", Usage: "the Python interpreter for Python submissions (default: $OPTGRADE_PYTHON, else /usr/bin/python3, else python3 on PATH)", Sources: cli.EnvVars("OPTGRADE_PYTHON")},
 		durationFlag("timeout", 10*time.Second, "how long one call may take before the submission is killed and restarted: seconds (2, 0.5) or a duration (500ms)"),
 		&cli.StringFlag{Name: "submitted-at", Usage: "the submission time (RFC 3339) for the late penalty; default: the manifest's submitted_at, else the newest file's time (grade only)"},
 		durationFlag("budget", 0, "the wall time one submission may take in all, across its calls and restarts: seconds or a duration (default: 60 × --timeout, 10 minutes)"),
@@ -39,7 +39,7 @@ type runSettings struct {
 	sandbox     sandbox.Config
 }
 
-func readRunFlags(c *cli.Context) (runSettings, error) {
+func readRunFlags(c *cli.Command) (runSettings, error) {
 	s := runSettings{python: c.String("python"), timeout: durationOf(c, "timeout")}
 	if s.timeout <= 0 {
 		return s, usagef("--timeout must be positive, got %s", s.timeout)
@@ -92,7 +92,7 @@ func (s runSettings) warnIsolation(w io.Writer) {
 }
 
 // loadRubric reads the --rubric file, or finds the rubric next to the submission.
-func loadRubric(c *cli.Context, dir string) (*rubric.Rubric, error) {
+func loadRubric(c *cli.Command, dir string) (*rubric.Rubric, error) {
 	path := c.String("rubric")
 	if path == "" {
 		for _, name := range []string{"rubric.yaml", "optgrade-rubric.yaml"} {
