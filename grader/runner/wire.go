@@ -164,7 +164,30 @@ type decoder struct {
 	budget, spent int
 	limit         string
 	stack         []any // the elements of the arrays being read
+	slab          []any // room for the arrays still to come (see elems)
 }
+
+// elems copies the elements of an array that was read into a slice of their exact
+// length. The arrays of a response share allocations, each sized by the commas and
+// brackets that follow in the line (an upper bound on the elements still to come) within
+// maxSlab: one allocation per response, not per array, for the usual answers.
+func (d *decoder) elems(xs []any) []any {
+	n := len(xs)
+	if n > cap(d.slab)-len(d.slab) {
+		rest := d.b[d.i:min(len(d.b), d.i+4*maxSlab)] // each element takes 2 bytes or more
+		room := min(bytes.Count(rest, []byte(","))+bytes.Count(rest, []byte("[")), maxSlab)
+		if n >= room {
+			return append([]any(nil), xs...)
+		}
+		d.slab = make([]any, 0, n+room)
+	}
+	k := len(d.slab)
+	d.slab = append(d.slab, xs...)
+	return d.slab[k : k+n : k+n]
+}
+
+// maxSlab bounds the room made for the arrays of a response beyond the one being read.
+const maxSlab = 1 << 10
 
 func (d *decoder) peek(c byte) bool { return d.i < len(d.b) && d.b[d.i] == c }
 
@@ -270,7 +293,7 @@ func (d *decoder) array(nonFinite bool) (any, bool) {
 		case d.peek(']'):
 			d.i++
 			d.depth--
-			return append([]any(nil), d.stack[base:]...), true
+			return d.elems(d.stack[base:]), true
 		default:
 			return nil, false
 		}

@@ -283,3 +283,20 @@ func TestWireEncodeRemembersKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestWireDecodeArraysApart: the arrays of one answer share an allocation, but appending
+// to one never changes another.
+func TestWireDecodeArraysApart(t *testing.T) {
+	resp, kind, _, _ := decodeResponse([]byte(`{"id":1,"result":{"w":[1,2],"m":[[3],[4,5]],"v":[6]}}`), MaxValues)
+	if kind != isResponse {
+		t.Fatal("not a response")
+	}
+	obj := resp.Result.(map[string]any)
+	w, m, v := obj["w"].([]any), obj["m"].([]any), obj["v"].([]any)
+	_ = append(w, 9.0)
+	_ = append(m[0].([]any), 9.0)
+	_ = append(v, 9.0)
+	if got, want := show(obj), show(map[string]any{"w": []any{1.0, 2.0}, "m": []any{[]any{3.0}, []any{4.0, 5.0}}, "v": []any{6.0}}); got != want {
+		t.Errorf("after appends: %s, want %s", got, want)
+	}
+}
