@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -26,8 +27,19 @@ func TestCloseInputKeepsOutput(t *testing.T) {
 			case <-time.After(time.Minute):
 				t.Fatal("the process did not end after CloseInput")
 			}
+			// Its working copy goes once it has ended, before Close.
+			deadline := time.Now().Add(10 * time.Second)
+			for exists(c.work) && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if exists(c.work) {
+				t.Errorf("the working copy %s is still there after the process ended", c.work)
+			}
 			if err := c.Close(); err != nil {
 				t.Errorf("Close: %v", err)
+			}
+			if exists(c.root) {
+				t.Errorf("%s left behind after Close", c.root)
 			}
 			c.CloseInput() // after Close: nothing
 			out := c.Output()
@@ -39,6 +51,11 @@ func TestCloseInputKeepsOutput(t *testing.T) {
 			}
 		})
 	}
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }
 
 // A Do after CloseInput is answered, by a fresh process; the ended one's output is kept.

@@ -32,6 +32,9 @@ type ProcessConn struct {
 	prevFirst  int64     // the ids and functions of the last exchange, to name extra answers
 	prevFns    []string
 	wbuf       []byte // the requests' buffer, reused by the next Do
+	// cleared is closed once the working copy of a process ended by CloseInput has been
+	// removed (in the background, as soon as the process has ended); nil when none is due.
+	cleared chan struct{}
 }
 
 // maxKeptBuf bounds the request buffer kept between Do calls.
@@ -64,12 +67,31 @@ func (c *ProcessConn) Restarts() int { return max(c.starts-1, 0) }
 
 // CloseInput says that no more calls will come: the submission's stdin is closed now, so
 // that it ends while the caller finishes its work, and Close then waits only for what is
-// left (its 2 s grace counts from here). Its output until it ends is kept, as with Close.
+// left (its 2 s grace counts from here). Its output until it ends is kept, as with Close;
+// its working copy is removed as soon as it has ended.
 // A Do after CloseInput still works: it ends this process and starts a fresh one (as
 // after a fault).
 func (c *ProcessConn) CloseInput() {
-	if !c.closed && c.proc != nil {
-		c.proc.closeInput()
+	if c.closed || c.proc == nil || !c.proc.inputEnd.IsZero() {
+		return
+	}
+	p := c.proc
+	p.closeInput()
+	// Its working copy goes as soon as it has ended, also off the caller's path.
+	cleared := make(chan struct{})
+	c.cleared = cleared
+	go func() {
+		<-p.exited()
+		_ = removeAll(c.work) // what is left, Close removes (and reports)
+		close(cleared)
+	}()
+}
+
+// awaitCleared waits until the working copy removed after CloseInput is gone.
+func (c *ProcessConn) awaitCleared() {
+	if c.cleared != nil {
+		<-c.cleared
+		c.cleared = nil
 	}
 }
 
@@ -84,6 +106,7 @@ func (c *ProcessConn) Close() error {
 		c.proc.stop(closeGrace)
 		c.proc = nil
 	}
+	c.awaitCleared()
 	return removeAll(c.root)
 }
 
@@ -190,6 +213,7 @@ func (c *ProcessConn) startOnce(ctx context.Context) *ProcessFault {
 	startFault := func(msg string, stderr string) *ProcessFault {
 		return &ProcessFault{Kind: FaultStart, Fn: "hello", Msg: msg, Stderr: stderr}
 	}
+	c.awaitCleared()
 	if err := removeAll(c.work); err != nil {
 		return startFault(fmt.Sprintf("clear the working copy: %v", err), "")
 	}
