@@ -109,6 +109,7 @@ func (r *ProcessRunner) Start(ctx context.Context) (Conn, error) {
 
 // StartProcess is Start with the concrete type.
 func (r *ProcessRunner) StartProcess(ctx context.Context) (*ProcessConn, error) {
+	sandbox.WarmUp()
 	c := &ProcessConn{r: *r, nextID: 1}
 	c.r.Argv = append([]string(nil), r.Argv...)
 	if r.Prepare != nil {

@@ -144,6 +144,22 @@ func (c Config) start(cmd *exec.Cmd, dir string) (*Process, error) {
 	return p, nil
 }
 
+// WarmUp makes, in the background and once per grader process, the check Go's os package
+// makes before its first process start: on Linux it starts and waits for a child of its
+// own to see whether process handles (pidfds) work. Called as a submission's start
+// begins, that overlaps making its working copy instead of delaying its sandbox.
+func WarmUp() {
+	warmOnce.Do(func() {
+		go func() {
+			if p, err := os.FindProcess(os.Getpid()); err == nil {
+				p.Release()
+			}
+		}()
+	})
+}
+
+var warmOnce sync.Once
+
 // cloneCmd copies a command that has not started, for a second attempt.
 func cloneCmd(cmd *exec.Cmd) *exec.Cmd {
 	c := &exec.Cmd{Path: cmd.Path, Args: slices.Clone(cmd.Args), Env: cmd.Env, Dir: cmd.Dir, Err: cmd.Err,
