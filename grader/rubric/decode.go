@@ -65,7 +65,7 @@ func (d *decoder) rubric(root *yaml.Node) (*Rubric, *source) {
 		d.errorf(m.node, "", "missing \"assignment\" (the assignment's id, like opt-a1)")
 	} else if s, ok := d.str(m.vals["assignment"], "assignment"); ok {
 		r.Assignment = s
-		if !idPattern.MatchString(s) {
+		if !validID(s) {
 			d.errorf(resolve(m.vals["assignment"]), "assignment", "id %q: use only lower-case letters, digits, - and _", s)
 		}
 	}
@@ -188,7 +188,7 @@ func (d *decoder) task(n *yaml.Node, i int) (Task, *taskSrc, bool) {
 		d.errorf(m.node, ctx, "missing \"id\" (a short name like adam)")
 	} else if s, ok := d.str(m.vals["id"], joinCtx(ctx, "id")); ok {
 		t.ID = s
-		if !idPattern.MatchString(s) {
+		if !validID(s) {
 			d.errorf(resolve(m.vals["id"]), ctx, "id %q: use only lower-case letters, digits, - and _", s)
 		}
 	}

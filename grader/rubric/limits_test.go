@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -113,5 +114,15 @@ func TestRubricLimitBoundaries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			parseWant(t, tt.yaml, tt.wantErr)
 		})
+	}
+}
+
+// TestValidID: ids are what ^[a-z0-9_-]+$ matches.
+func TestValidID(t *testing.T) {
+	re := regexp.MustCompile(`^[a-z0-9_-]+$`)
+	for _, s := range []string{"", "adam", "opt-a1", "nll_grad", "Adam", "a b", "é", "a\n", "-", "_", "a.b", "ü-1", "a/b", "0"} {
+		if got, want := validID(s), re.MatchString(s); got != want {
+			t.Errorf("validID(%q) = %v, want %v", s, got, want)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -17,7 +18,8 @@ import (
 // This file reports what stops a rubric from being read as YAML at all: a file over
 // MaxFileSize, an encoding other than UTF-8, and YAML syntax errors, each with a position.
 
-var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+// yamlErrLine reads yaml.v3's syntax errors; compiled on first use (on a broken rubric only).
+var yamlErrLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // checkBytes records an error and reports false when data is too large or not UTF-8.
 func (d *decoder) checkBytes(data []byte) bool {
@@ -90,7 +92,7 @@ func parseYAML(data []byte) (docs []*yaml.Node, err error) {
 // unclosed [ or { points at the bracket; one about an alias at its *.
 func (d *decoder) yamlError(data []byte, err error) {
 	msg := err.Error()
-	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlErrLine().FindStringSubmatch(msg); m != nil {
 		msg = m[2]
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
@@ -104,7 +106,7 @@ func (d *decoder) yamlError(data []byte, err error) {
 	if x > 0 && x <= len(data) {
 		off := errorOffset(data, x-1, msg)
 		e.Line, e.Col = position(data, off)
-	} else if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
+	} else if m := yamlErrLine().FindStringSubmatch(err.Error()); m != nil {
 		e.Line, _ = strconv.Atoi(m[1]) // the prefix search failed: the line yaml.v3 names
 	}
 	d.errs = append(d.errs, e)

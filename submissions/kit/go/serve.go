@@ -370,13 +370,14 @@ func panicSite() string {
 	}
 }
 
-// kitDir is the folder of the kit's own source files, as the runtime names them.
-var kitDir = func() string {
+// kitDir is the folder of the kit's own source files, as the runtime names them; found on
+// first use (a panic), not when the program starts.
+var kitDir = sync.OnceValue(func() string {
 	_, file, _, _ := runtime.Caller(0)
 	return path.Dir(file)
-}()
+})
 
 // isKitFrame reports whether a frame is the kit's own code (not a test of it).
 func isKitFrame(f runtime.Frame) bool {
-	return path.Dir(f.File) == kitDir && !strings.HasSuffix(f.File, "_test.go")
+	return path.Dir(f.File) == kitDir() && !strings.HasSuffix(f.File, "_test.go")
 }
