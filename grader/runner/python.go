@@ -84,12 +84,27 @@ func realPython(path string) string {
 	if v, ok := shims.Load(path); ok {
 		return v.(string)
 	}
+	// Running a shim costs the version manager's scripts and a Python start (on this
+	// project's test machine pyenv's took over a second): its answer is kept on disk for as
+	// long as everything that decides it is unchanged (see shimKey).
+	cached := ""
+	if key, dir := shimKey(path), shimCacheDir(); key != "" && dir != "" {
+		cached = filepath.Join(dir, key)
+		if b, err := os.ReadFile(cached); err == nil {
+			if real := string(b); filepath.IsAbs(real) && isExecutable(real) {
+				shims.Store(path, real)
+				return real
+			}
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, path, "-c", "import sys; print(sys.executable)").Output()
 	real := strings.TrimSpace(string(out))
 	if err != nil || !filepath.IsAbs(real) {
 		real = path
+	} else if cached != "" {
+		writeShimCache(cached, real)
 	}
 	shims.Store(path, real)
 	return real
