@@ -15,9 +15,10 @@ import (
 // previous answer, one round trip each). Targets (issue 13): teacher-forced ≥ 100 000
 // steps/s against Go and ≥ 20 000 against the Python kit; free-running ≥ a third of that.
 // grader-µs/step is the grader's own CPU time (user + system, all its threads) per step:
-// unlike steps/s, it does not depend on how busy the machine is.
+// unlike steps/s, it does not depend on how busy the machine is. A few iterations include
+// the warm-up (the first Do of a process, the heap's growth); 100 give the steady state.
 //
-//	go test ./grader/runner -run x -bench Steps -benchtime 3x
+//	go test ./grader/runner -run x -bench Steps -benchtime 100x -benchmem
 func BenchmarkStepsTeacherForced(b *testing.B) {
 	for _, sub := range stepSubmissions {
 		b.Run(sub, func(b *testing.B) {
