@@ -20,7 +20,7 @@ import (
 func runFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "rubric", Aliases: []string{"r"}, Usage: "the rubric `FILE` (default: $OPTGRADE_RUBRIC, else rubric.yaml in the submission folder)", Sources: cli.EnvVars("OPTGRADE_RUBRIC")},
-		&cli.StringFlag{Name: "python", Usage: "the Python interpreter for Python submissions (default: $OPTGRADE_PYTHON, else /usr/bin/python3, else python3 on PATH)", Sources: cli.EnvVars("OPTGRADE_PYTHON")},
+		&cli.StringFlag{Name: "python", Usage: "the Python interpreter for Python submissions (default: $OPTGRADE_PYTHON, else the active virtualenv or conda environment's, else python3 on PATH, else /usr/bin/python3)", Sources: cli.EnvVars("OPTGRADE_PYTHON")},
 		durationFlag("timeout", 10*time.Second, "how long one call may take before the submission is killed and restarted: seconds (2, 0.5) or a duration (500ms)"),
 		&cli.StringFlag{Name: "submitted-at", Usage: "the submission time (RFC 3339) for the late penalty; default: the manifest's submitted_at, else the newest file's time (grade only)"},
 		durationFlag("budget", 0, "the wall time one submission may take in all, across its calls and restarts: seconds or a duration (default: 60 × --timeout, 10 minutes)"),
