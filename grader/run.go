@@ -67,16 +67,8 @@ func (p *checkPlan) trainRun(i int, o *outcome, want map[string]any) Run {
 	}
 	for _, name := range []string{"w", "loss"} {
 		s := Series{Name: name}
-		if l, ok := asList(want[name]); ok {
-			for _, x := range l {
-				s.Reference = append(s.Reference, vecOf(x))
-			}
-		}
-		if l, ok := asList(got[name]); ok {
-			for _, x := range l {
-				s.Student = append(s.Student, vecOf(x))
-			}
-		}
+		s.Reference = vecsOf(want[name])
+		s.Student = vecsOf(got[name])
 		run.Series = append(run.Series, s)
 	}
 	tol := p.tol
@@ -118,10 +110,49 @@ func vecClose(got, want Vec, tol Tol) bool {
 	return true
 }
 
+// vecsOf reads a list of numbers or of vectors (a train run's losses or weights), one Vec
+// per element as vecOf reads it, or returns nil (also for an empty list). The reference's
+// typed lists are read directly: a run of 300 steps no longer boxes every number into an
+// interface first.
+func vecsOf(v any) []Vec {
+	switch v := v.(type) {
+	case [][]float64:
+		if len(v) == 0 {
+			return nil
+		}
+		out := make([]Vec, len(v))
+		for i, x := range v {
+			out[i] = vecOf(x)
+		}
+		return out
+	case []float64:
+		if len(v) == 0 {
+			return nil
+		}
+		out := make([]Vec, len(v))
+		for i, x := range v {
+			out[i] = Vec{x}
+		}
+		return out
+	}
+	l, ok := asList(v)
+	if !ok || len(l) == 0 {
+		return nil
+	}
+	out := make([]Vec, len(l))
+	for i, x := range l {
+		out[i] = vecOf(x)
+	}
+	return out
+}
+
 // vecOf reads a number or a vector of numbers, or returns nil.
 func vecOf(v any) Vec {
 	if x, ok := asNumber(v); ok {
 		return Vec{x}
+	}
+	if x, ok := v.([]float64); ok { // the reference's: copied as they are
+		return append(make(Vec, 0, len(x)), x...)
 	}
 	l, ok := asList(v)
 	if !ok {
