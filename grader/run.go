@@ -117,31 +117,22 @@ func vecClose(got, want Vec, tol Tol) bool {
 func vecsOf(v any) []Vec {
 	switch v := v.(type) {
 	case [][]float64:
-		if len(v) == 0 {
-			return nil
-		}
-		out := make([]Vec, len(v))
-		for i, x := range v {
-			out[i] = vecOf(x)
-		}
-		return out
+		return vecsFrom(v, func(x []float64) Vec { return vecOf(x) })
 	case []float64:
-		if len(v) == 0 {
-			return nil
-		}
-		out := make([]Vec, len(v))
-		for i, x := range v {
-			out[i] = Vec{x}
-		}
-		return out
+		return vecsFrom(v, func(x float64) Vec { return Vec{x} })
 	}
-	l, ok := asList(v)
-	if !ok || len(l) == 0 {
+	l, _ := asList(v)
+	return vecsFrom(l, vecOf)
+}
+
+// vecsFrom makes one Vec of each element of xs with vec; nil for an empty list.
+func vecsFrom[T any](xs []T, vec func(T) Vec) []Vec {
+	if len(xs) == 0 {
 		return nil
 	}
-	out := make([]Vec, len(l))
-	for i, x := range l {
-		out[i] = vecOf(x)
+	out := make([]Vec, len(xs))
+	for i, x := range xs {
+		out[i] = vec(x)
 	}
 	return out
 }
